@@ -1,0 +1,13 @@
+/** Every Slack id Airlock declares, once. Handlers, message builders, the manifest test and the simulator import these. */
+export const COMMANDS = { ir: '/ir' } as const;
+
+export const ACTIONS = {
+  approve: 'airlock_approve',
+  reject: 'airlock_reject',
+  containNow: 'airlock_contain_now',
+} as const;
+
+export const BLOCKS = {
+  approval: 'airlock_approval',
+  review: 'airlock_review',
+} as const;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { RouteSchema } from './intake/types';
+
+/** Routing policy: typed, with the runbook's defaults. */
+export const RoutingPolicySchema = z.object({
+  /** severity ≥ this and resource role TARGET → contain */
+  containMinSeverity: z.number().default(7),
+  /** severity ≥ this (and below contain) → review notice */
+  reviewMinSeverity: z.number().default(4),
+  /** Sample findings are ignored unless this is set (drills set it). */
+  allowSampleFindings: z.boolean().default(false),
+  /** First match wins. Pattern: finding type with `*` wildcards, e.g. `Recon:EC2/*`. */
+  overrides: z
+    .array(z.object({ pattern: z.string(), route: RouteSchema }))
+    .default([{ pattern: 'Recon:EC2/*', route: 'notify' }]),
+  /** A resource carrying this tag is never contained automatically: ask first. */
+  protectedTag: z.object({ key: z.string(), value: z.string() }).default({ key: 'airlock:protected', value: 'true' }),
+});
+export type RoutingPolicy = z.infer<typeof RoutingPolicySchema>;
+
+/** Settings the workflow reads from its execution input (`$.config`), so every run is reproducible. */
+export const WorkflowSettingsSchema = z.object({
+  approvalTimeoutSeconds: z.number().int().min(1).default(4 * 3600),
+  escalationTimeoutSeconds: z.number().int().min(1).default(4 * 3600),
+  captureBoundSeconds: z.number().int().min(1).default(120),
+  /** 'no-egress': the isolation SG has no rules. 'ssm-endpoints': 443 egress to the VPC's SSM/S3 endpoints only. */
+  isolationMode: z.enum(['no-egress', 'ssm-endpoints']).default('no-egress'),
+  snapshotMaxConcurrency: z.number().int().min(1).default(4),
+  memoryCapture: z.boolean().default(false),
+  revokeWholeRoleSessions: z.boolean().default(false),
+  evidenceBucket: z.string().default('airlock-evidence'),
+  /** Instance profile with SSM-only permissions, attached in place of the workload profile. */
+  forensicInstanceProfileName: z.string().default('airlock-forensic'),
+});
+export type WorkflowSettings = z.infer<typeof WorkflowSettingsSchema>;
+
+/** Who may act in Slack, and where Airlock speaks. */
+export const SlackSettingsSchema = z.object({
+  socChannel: z.string(),
+  reviewChannel: z.string(),
+  socLeadUserId: z.string(),
+  responderUserIds: z.array(z.string()).default([]),
+  /** Slack user group of responders (needs a paid plan); optional. */
+  responderGroupId: z.string().optional(),
+  /** The requester of an /ir isolate may not approve their own request. */
+  fourEyes: z.boolean().default(true),
+});
+export type SlackSettings = z.infer<typeof SlackSettingsSchema>;
+
+/** Accounts and regions Airlock may act in. Empty = the home account only. */
+export const ScopeSchema = z.object({
+  homeAccountId: z.string().regex(/^\d{12}$/),
+  allowedAccountIds: z.array(z.string().regex(/^\d{12}$/)).default([]),
+  allowedRegions: z.array(z.string()).default([]),
+  responderRoleName: z.string().default('AirlockResponder'),
+});
+export type Scope = z.infer<typeof ScopeSchema>;

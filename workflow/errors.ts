@@ -1,0 +1,54 @@
+/**
+ * Named errors. Their `name` is the contract with the state machine's Retry/Catch `ErrorEquals`
+ * (Lambda reports `errorType` = error.name). A test checks both lists agree.
+ */
+export class AirlockError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input: names the field that is wrong. Never retried. */
+export class ValidationError extends AirlockError {
+  constructor(
+    message: string,
+    readonly field: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** AWS throttled us (Throttling, RequestLimitExceeded, TooManyRequests …). Retried with backoff. */
+export class ThrottledError extends AirlockError {}
+
+/** A transient AWS/network failure (5xx, timeouts). Retried with backoff. */
+export class TransientAwsError extends AirlockError {}
+
+/** The resource does not exist (any more). Not retried; compensation runs. */
+export class ResourceNotFoundError extends AirlockError {}
+
+/** Containment could not be verified (e.g. an ENI still carries another SG). Not retried. */
+export class VerificationFailedError extends AirlockError {}
+
+/** The restore after Reject left a difference from the recorded pre-state. */
+export class RestoreMismatchError extends AirlockError {}
+
+/** Cross-account role could not be assumed. */
+export class AssumeRoleError extends AirlockError {}
+
+/** A conditional write lost (someone else decided / created first). Callers treat this as information. */
+export class ConditionalWriteLostError extends AirlockError {}
+
+/** An approval whose token has expired or was already used. */
+export class ApprovalExpiredError extends AirlockError {}
+
+/** Slack call failed after its retries. Never blocks containment. */
+export class NotificationError extends AirlockError {}
+
+/**
+ * A responder rejected containment (false positive). Sent by the bot with SendTaskFailure;
+ * the state machine catches it and restores the pre-state.
+ */
+export class DecisionRejected extends AirlockError {}

@@ -1,0 +1,199 @@
+/**
+ * Every Lambda function the state machine invokes, declared once.
+ *
+ * - The ASL refers to a function as `${<Key>FunctionArn}` (definitionSubstitutions in CDK,
+ *   local ARNs offline). A test checks every Task state resolves to a key here.
+ * - `entry` is the file CDK bundles (exporting `handler`) and the local engine runs (exporting `run`).
+ * - `actions` is exactly what the function calls in the target account (least privilege: CDK grants
+ *   these, scoped, and the member-account responder role holds their union).
+ */
+export interface TaskSpec {
+  entry: string;
+  /** 'workflow' tasks act on AWS; 'bot' tasks speak to Slack (they need the bot token secret). */
+  owner: 'workflow' | 'bot';
+  /** AWS actions in the target account, via the responder role when cross-account. */
+  actions: readonly string[];
+  /** Writes objects to the evidence bucket. */
+  evidenceBucket?: 'write';
+  /** Called with `lambda:invoke.waitForTaskToken` (the Payload carries `taskToken`). */
+  callback?: true;
+  /** Lambda timeout in seconds (the ASL's TimeoutSeconds for the state is a little larger). */
+  timeoutSeconds: number;
+}
+
+export const TASKS = {
+  RecordPreState: {
+    entry: 'workflow/tasks/record-pre-state.ts',
+    owner: 'workflow',
+    actions: [
+      'ec2:DescribeInstances',
+      'ec2:DescribeInstanceAttribute',
+      'ec2:DescribeIamInstanceProfileAssociations',
+      'ec2:DescribeAddresses',
+      'ec2:DescribeVolumes',
+      'ec2:GetConsoleOutput',
+      'ec2:GetConsoleScreenshot',
+      'autoscaling:DescribeAutoScalingInstances',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
+    ],
+    evidenceBucket: 'write',
+    timeoutSeconds: 60,
+  },
+  CaptureVolatileEvidence: {
+    entry: 'workflow/tasks/capture-volatile-evidence.ts',
+    owner: 'workflow',
+    actions: ['ssm:DescribeInstanceInformation', 'ssm:SendCommand', 'ssm:ListCommands', 'ssm:GetCommandInvocation'],
+    timeoutSeconds: 180,
+  },
+  IsolateNetwork: {
+    entry: 'workflow/tasks/isolate-network.ts',
+    owner: 'workflow',
+    actions: [
+      'ec2:DescribeSecurityGroups',
+      'ec2:CreateSecurityGroup',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:CreateTags',
+      'ec2:DescribeVpcEndpoints',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:ModifyNetworkInterfaceAttribute',
+    ],
+    timeoutSeconds: 60,
+  },
+  ProtectEvidence: {
+    entry: 'workflow/tasks/protect-evidence.ts',
+    owner: 'workflow',
+    actions: [
+      'ec2:ModifyInstanceAttribute',
+      'ec2:DisassociateAddress',
+      'autoscaling:DetachInstances',
+      'elasticloadbalancing:DeregisterTargets',
+    ],
+    timeoutSeconds: 60,
+  },
+  SnapshotVolume: {
+    entry: 'workflow/tasks/snapshot-volume.ts',
+    owner: 'workflow',
+    actions: ['ec2:DescribeSnapshots', 'ec2:CreateSnapshot', 'ec2:CreateTags'],
+    timeoutSeconds: 30,
+  },
+  TagInstance: {
+    entry: 'workflow/tasks/tag-instance.ts',
+    owner: 'workflow',
+    actions: ['ec2:CreateTags'],
+    timeoutSeconds: 30,
+  },
+  RevokeInstanceCredentials: {
+    entry: 'workflow/tasks/revoke-instance-credentials.ts',
+    owner: 'workflow',
+    actions: [
+      'ec2:DescribeIamInstanceProfileAssociations',
+      'ec2:ReplaceIamInstanceProfileAssociation',
+      'ec2:AssociateIamInstanceProfile',
+      'ec2:DescribeInstances',
+      'iam:GetInstanceProfile',
+      'iam:GetRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:PassRole',
+    ],
+    timeoutSeconds: 60,
+  },
+  OpenTicket: {
+    entry: 'workflow/tasks/open-ticket.ts',
+    owner: 'workflow',
+    actions: [],
+    timeoutSeconds: 30,
+  },
+  RestoreEc2: {
+    entry: 'workflow/tasks/restore-ec2.ts',
+    owner: 'workflow',
+    actions: [
+      'ec2:DescribeInstances',
+      'ec2:DescribeInstanceAttribute',
+      'ec2:DescribeIamInstanceProfileAssociations',
+      'ec2:DescribeAddresses',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:ModifyNetworkInterfaceAttribute',
+      'ec2:ModifyInstanceAttribute',
+      'ec2:AssociateAddress',
+      'ec2:ReplaceIamInstanceProfileAssociation',
+      'ec2:AssociateIamInstanceProfile',
+      'ec2:DisassociateIamInstanceProfile',
+      'ec2:CreateTags',
+      'ec2:DeleteTags',
+      'autoscaling:DescribeAutoScalingInstances',
+      'autoscaling:AttachInstances',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
+      'elasticloadbalancing:RegisterTargets',
+      'iam:GetRolePolicy',
+      'iam:DeleteRolePolicy',
+      'iam:PassRole',
+    ],
+    timeoutSeconds: 120,
+  },
+  ContainAccessKey: {
+    entry: 'workflow/tasks/contain-access-key.ts',
+    owner: 'workflow',
+    actions: ['iam:ListAccessKeys', 'iam:UpdateAccessKey', 'iam:GetRolePolicy', 'iam:PutRolePolicy'],
+    timeoutSeconds: 30,
+  },
+  RestoreAccessKey: {
+    entry: 'workflow/tasks/restore-access-key.ts',
+    owner: 'workflow',
+    actions: ['iam:ListAccessKeys', 'iam:UpdateAccessKey', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy'],
+    timeoutSeconds: 30,
+  },
+  BlockBucketPublicAccess: {
+    entry: 'workflow/tasks/block-bucket-public-access.ts',
+    owner: 'workflow',
+    actions: ['s3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'],
+    timeoutSeconds: 30,
+  },
+  RestoreBucket: {
+    entry: 'workflow/tasks/restore-bucket.ts',
+    owner: 'workflow',
+    actions: ['s3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'],
+    timeoutSeconds: 30,
+  },
+  CloseIncident: {
+    entry: 'workflow/tasks/close-incident.ts',
+    owner: 'workflow',
+    actions: ['securityhub:BatchUpdateFindings'],
+    timeoutSeconds: 30,
+  },
+  Compensate: {
+    entry: 'workflow/tasks/compensate.ts',
+    owner: 'workflow',
+    actions: ['ec2:CreateTags'],
+    timeoutSeconds: 30,
+  },
+  Notify: {
+    entry: 'bot/tasks/notify.ts',
+    owner: 'bot',
+    actions: [],
+    timeoutSeconds: 30,
+  },
+  RequestApproval: {
+    entry: 'bot/tasks/request-approval.ts',
+    owner: 'bot',
+    actions: [],
+    callback: true,
+    timeoutSeconds: 30,
+  },
+  Escalate: {
+    entry: 'bot/tasks/escalate.ts',
+    owner: 'bot',
+    actions: [],
+    callback: true,
+    timeoutSeconds: 30,
+  },
+} as const satisfies Record<string, TaskSpec>;
+
+export type TaskKey = keyof typeof TASKS;
+export const TASK_KEYS = Object.keys(TASKS) as TaskKey[];
+
+/** `${RecordPreStateFunctionArn}` ↔ RecordPreState */
+export const substitutionKey = (key: TaskKey): string => `${key}FunctionArn`;
