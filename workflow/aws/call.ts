@@ -1,0 +1,84 @@
+import {
+  AirlockError,
+  ResourceNotFoundError,
+  ThrottledError,
+  TransientAwsError,
+} from '../errors';
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+]);
+
+const TRANSIENT = new Set([
+  'InternalError',
+  'InternalFailure',
+  'InternalServerError',
+  'InternalServiceError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'Unavailable',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'ECONNRESET',
+  'ETIMEDOUT',
+]);
+
+const NOT_FOUND = /NotFound|NoSuchEntity|DoesNotExist|NoSuchBucket|InvalidInstanceId$|InvalidInstanceID\.Malformed/;
+
+interface AwsErrorLike {
+  name?: string;
+  Code?: string;
+  code?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** The AWS error code of an SDK error (name, or Code for some query-protocol errors). */
+export function awsErrorCode(error: unknown): string {
+  const e = error as AwsErrorLike;
+  return e?.name ?? e?.Code ?? e?.code ?? 'Error';
+}
+
+/**
+ * Maps an SDK error to Airlock's named errors, whose names the state machine's Retry/Catch match:
+ * throttling → ThrottledError, 5xx/timeouts → TransientAwsError, missing resource → ResourceNotFoundError.
+ * Anything else is returned unchanged (it is a real failure; compensation handles it).
+ */
+export function mapAwsError(error: unknown, what: string): unknown {
+  if (error instanceof AirlockError) return error;
+  const e = error as AwsErrorLike;
+  const code = awsErrorCode(error);
+  const message = `${what}: ${code}: ${e?.message ?? String(error)}`;
+  if (THROTTLING.has(code) || e?.$metadata?.httpStatusCode === 429) return new ThrottledError(message, { cause: error });
+  if (TRANSIENT.has(code) || e?.$fault === 'server' || (e?.$metadata?.httpStatusCode ?? 0) >= 500)
+    return new TransientAwsError(message, { cause: error });
+  if (NOT_FOUND.test(code)) return new ResourceNotFoundError(message, { cause: error });
+  return error;
+}
+
+/** Runs one AWS call and maps its error. `what` names the call for the error message ("ec2:CreateSnapshot vol-1"). */
+export async function aws<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw mapAwsError(error, what);
+  }
+}
+
+/** True when the error is the given AWS error code (e.g. 'InvalidGroup.Duplicate'). */
+export function isAwsError(error: unknown, ...codes: string[]): boolean {
+  const cause = (error as { cause?: unknown })?.cause;
+  return codes.includes(awsErrorCode(error)) || (cause !== undefined && codes.includes(awsErrorCode(cause)));
+}

@@ -1,0 +1,17 @@
+import type { ClientFactory } from '../aws/clients';
+import type { Ledger } from '../ledger/ledger';
+import type { Logger } from '../log';
+import type { Clock } from '../ports';
+import type { TicketSink } from '../tickets';
+
+/** What every workflow task is given. Production builds it from env once per container; drills from local/. */
+export interface WorkflowTaskDeps {
+  ledger: Ledger;
+  clients: ClientFactory;
+  clock: Clock;
+  log: Logger;
+  ticketSink: TicketSink;
+}
+
+/** A task: parse input, call the domain with injected clients, return typed output. */
+export type TaskRun<O = unknown> = (deps: WorkflowTaskDeps, input: unknown) => Promise<O>;
