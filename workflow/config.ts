@@ -14,14 +14,24 @@ export const RoutingPolicySchema = z.object({
     .array(z.object({ pattern: z.string(), route: RouteSchema }))
     .default([{ pattern: 'Recon:EC2/*', route: 'notify' }]),
   /** A resource carrying this tag is never contained automatically: ask first. */
-  protectedTag: z.object({ key: z.string(), value: z.string() }).default({ key: 'airlock:protected', value: 'true' }),
+  protectedTag: z
+    .object({ key: z.string(), value: z.string() })
+    .default({ key: 'airlock:protected', value: 'true' }),
 });
 export type RoutingPolicy = z.infer<typeof RoutingPolicySchema>;
 
 /** Settings the workflow reads from its execution input (`$.config`), so every run is reproducible. */
 export const WorkflowSettingsSchema = z.object({
-  approvalTimeoutSeconds: z.number().int().min(1).default(4 * 3600),
-  escalationTimeoutSeconds: z.number().int().min(1).default(4 * 3600),
+  approvalTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .default(4 * 3600),
+  escalationTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .default(4 * 3600),
   captureBoundSeconds: z.number().int().min(1).default(120),
   /** 'no-egress': the isolation SG has no rules. 'ssm-endpoints': 443 egress to the VPC's SSM/S3 endpoints only. */
   isolationMode: z.enum(['no-egress', 'ssm-endpoints']).default('no-egress'),

@@ -15,7 +15,10 @@ export function substitutionNames(template = readDefinitionTemplate()): string[]
 }
 
 /** Renders the definition the way CloudFormation does with DefinitionSubstitutions. Fails on a missing value. */
-export function renderDefinition(substitutions: Record<string, string>, template = readDefinitionTemplate()): string {
+export function renderDefinition(
+  substitutions: Record<string, string>,
+  template = readDefinitionTemplate(),
+): string {
   return template.replace(/\$\{([A-Za-z0-9]+)\}/g, (_, name: string) => {
     const value = substitutions[name];
     if (value === undefined) throw new Error(`definition substitution \${${name}} has no value`);

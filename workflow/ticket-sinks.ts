@@ -1,6 +1,6 @@
 import type { Ledger } from './ledger/ledger';
-import { type Clock, systemClock } from './ports';
 import type { IncidentRecord } from './ledger/types';
+import { type Clock, systemClock } from './ports';
 import type { TicketSink } from './tickets';
 
 /**

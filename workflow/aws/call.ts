@@ -1,9 +1,4 @@
-import {
-  AirlockError,
-  ResourceNotFoundError,
-  ThrottledError,
-  TransientAwsError,
-} from '../errors';
+import { AirlockError, ResourceNotFoundError, ThrottledError, TransientAwsError } from '../errors';
 
 const THROTTLING = new Set([
   'Throttling',
@@ -34,7 +29,8 @@ const TRANSIENT = new Set([
   'ETIMEDOUT',
 ]);
 
-const NOT_FOUND = /NotFound|NoSuchEntity|DoesNotExist|NoSuchBucket|InvalidInstanceId$|InvalidInstanceID\.Malformed/;
+const NOT_FOUND =
+  /NotFound|NoSuchEntity|DoesNotExist|NoSuchBucket|InvalidInstanceId$|InvalidInstanceID\.Malformed/;
 
 interface AwsErrorLike {
   name?: string;
@@ -61,19 +57,39 @@ export function mapAwsError(error: unknown, what: string): unknown {
   const e = error as AwsErrorLike;
   const code = awsErrorCode(error);
   const message = `${what}: ${code}: ${e?.message ?? String(error)}`;
-  if (THROTTLING.has(code) || e?.$metadata?.httpStatusCode === 429) return new ThrottledError(message, { cause: error });
+  if (THROTTLING.has(code) || e?.$metadata?.httpStatusCode === 429)
+    return new ThrottledError(message, { cause: error });
   if (TRANSIENT.has(code) || e?.$fault === 'server' || (e?.$metadata?.httpStatusCode ?? 0) >= 500)
     return new TransientAwsError(message, { cause: error });
   if (NOT_FOUND.test(code)) return new ResourceNotFoundError(message, { cause: error });
   return error;
 }
 
+/**
+ * Per-call retry of throttling and transient errors, with full jitter, before the error reaches the state
+ * machine (whose Retry then re-runs the whole idempotent task). Mirrors the SDK's standard retry so behaviour is
+ * the same whichever client is injected. Tune with configureAwsRetry (benches use a short base delay).
+ */
+const retryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 5_000 };
+
+export function configureAwsRetry(policy: Partial<typeof retryPolicy>): void {
+  Object.assign(retryPolicy, policy);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Runs one AWS call and maps its error. `what` names the call for the error message ("ec2:CreateSnapshot vol-1"). */
 export async function aws<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw mapAwsError(error, what);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const mapped = mapAwsError(error, what);
+      const retryable = mapped instanceof ThrottledError || mapped instanceof TransientAwsError;
+      if (!retryable || attempt >= retryPolicy.maxAttempts) throw mapped;
+      const cap = Math.min(retryPolicy.maxDelayMs, retryPolicy.baseDelayMs * 2 ** (attempt - 1));
+      await sleep(Math.random() * cap);
+    }
   }
 }
 

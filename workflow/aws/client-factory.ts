@@ -48,10 +48,16 @@ export function productionClientFactory(options: ProductionClientOptions): Clien
         );
         const c = out.Credentials;
         if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
-        credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+        credentials = {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          sessionToken: c.SessionToken,
+        };
         expires = c.Expiration?.getTime() ?? Date.now() + 900_000;
       } catch (error) {
-        throw new AssumeRoleError(`could not assume ${roleArn}: ${(error as Error).message}`, { cause: error });
+        throw new AssumeRoleError(`could not assume ${roleArn}: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     }
     const config = { region: target.region, credentials };

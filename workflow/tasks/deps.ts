@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ClientFactory } from '../aws/clients';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
@@ -11,6 +12,8 @@ export interface WorkflowTaskDeps {
   clock: Clock;
   log: Logger;
   ticketSink: TicketSink;
+  /** S3 in Airlock's own account, for the evidence bucket (evidence never lands in the compromised account). */
+  evidenceS3: S3Client;
 }
 
 /** A task: parse input, call the domain with injected clients, return typed output. */

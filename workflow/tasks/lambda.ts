@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { productionClientFactory } from '../aws/client-factory';
 import { DynamoLedger } from '../ledger/dynamo-ledger';
@@ -20,7 +21,9 @@ export function productionDeps(): WorkflowTaskDeps {
   if (deps) return deps;
   const log = createLogger(process.env.AIRLOCK_TASK ?? 'airlock-task');
   const ledger = new DynamoLedger({
-    doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+    doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
     tableName: required('TABLE_NAME'),
   });
   deps = {
@@ -33,6 +36,7 @@ export function productionDeps(): WorkflowTaskDeps {
     clock: systemClock,
     log,
     ticketSink: new LedgerTicketSink(ledger, systemClock),
+    evidenceS3: new S3Client({}),
   };
   return deps;
 }

@@ -1,0 +1,264 @@
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcEndpointsCommand,
+  type IpPermission,
+  ModifyNetworkInterfaceAttributeCommand,
+  RevokeSecurityGroupEgressCommand,
+  type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { aws, isAwsError } from '../../aws/call';
+import type { AwsClients } from '../../aws/clients';
+import type { WorkflowSettings } from '../../config';
+import { VerificationFailedError } from '../../errors';
+import type { StepOutcome } from '../../tasks/step';
+import type { Ec2State } from './state';
+
+export const ALLOW_ALL_GROUP = 'airlock-allow-all';
+export const isolationGroupName = (mode: WorkflowSettings['isolationMode']) =>
+  mode === 'ssm-endpoints' ? 'airlock-isolation-ssm' : 'airlock-isolation';
+
+const ALL_TRAFFIC: IpPermission = {
+  IpProtocol: '-1',
+  IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+  Ipv6Ranges: [{ CidrIpv6: '::/0' }],
+};
+
+async function findGroup(
+  clients: AwsClients,
+  vpcId: string,
+  name: string,
+): Promise<SecurityGroup | undefined> {
+  const out = await aws(`ec2:DescribeSecurityGroups ${vpcId}/${name}`, () =>
+    clients.ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'group-name', Values: [name] },
+        ],
+      }),
+    ),
+  );
+  return out.SecurityGroups?.[0];
+}
+
+/**
+ * Looks up, or creates, one of Airlock's per-VPC security groups. Concurrent incidents in the same VPC race on the
+ * name: the loser gets InvalidGroup.Duplicate and uses the winner's group. Rules are converged every time, so a
+ * group created by a run that crashed half-way is completed by the next one.
+ */
+export async function ensureGroup(
+  clients: AwsClients,
+  vpcId: string,
+  name: string,
+  description: string,
+  rules: { ingress: IpPermission[]; egress: IpPermission[] },
+): Promise<string> {
+  let group = await findGroup(clients, vpcId, name);
+  if (!group) {
+    try {
+      await aws(`ec2:CreateSecurityGroup ${vpcId}/${name}`, () =>
+        clients.ec2.send(
+          new CreateSecurityGroupCommand({
+            GroupName: name,
+            Description: description,
+            VpcId: vpcId,
+            TagSpecifications: [
+              {
+                ResourceType: 'security-group',
+                Tags: [
+                  { Key: 'airlock:managed', Value: 'true' },
+                  { Key: 'Name', Value: name },
+                ],
+              },
+            ],
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isAwsError(error, 'InvalidGroup.Duplicate')) throw error;
+    }
+    group = await findGroup(clients, vpcId, name);
+    if (!group?.GroupId)
+      throw new VerificationFailedError(`security group ${name} in ${vpcId} not found after create`);
+  }
+  const groupId = group.GroupId as string;
+  const key = (p: IpPermission) => JSON.stringify([p.IpProtocol, p.FromPort ?? null, p.ToPort ?? null]);
+  const sameRule = (a: IpPermission, b: IpPermission) =>
+    key(a) === key(b) &&
+    JSON.stringify((a.IpRanges ?? []).map((r) => r.CidrIp).sort()) ===
+      JSON.stringify((b.IpRanges ?? []).map((r) => r.CidrIp).sort()) &&
+    JSON.stringify((a.UserIdGroupPairs ?? []).map((r) => r.GroupId).sort()) ===
+      JSON.stringify((b.UserIdGroupPairs ?? []).map((r) => r.GroupId).sort());
+
+  const extraEgress = (group.IpPermissionsEgress ?? []).filter(
+    (p) => !rules.egress.some((w) => sameRule(p, w)),
+  );
+  if (extraEgress.length) {
+    await aws(`ec2:RevokeSecurityGroupEgress ${groupId}`, () =>
+      clients.ec2.send(
+        new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: extraEgress }),
+      ),
+    );
+  }
+  const missingEgress = rules.egress.filter(
+    (w) => !(group.IpPermissionsEgress ?? []).some((p) => sameRule(p, w)),
+  );
+  if (missingEgress.length) {
+    await aws(`ec2:AuthorizeSecurityGroupEgress ${groupId}`, () =>
+      clients.ec2.send(
+        new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: missingEgress }),
+      ),
+    ).catch((error: unknown) => {
+      if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
+    });
+  }
+  const missingIngress = rules.ingress.filter(
+    (w) => !(group.IpPermissions ?? []).some((p) => sameRule(p, w)),
+  );
+  if (missingIngress.length) {
+    await aws(`ec2:AuthorizeSecurityGroupIngress ${groupId}`, () =>
+      clients.ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missingIngress }),
+      ),
+    ).catch((error: unknown) => {
+      if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
+    });
+  }
+  return groupId;
+}
+
+/** The isolation group's egress: none, or (ssm-endpoints mode) 443 to the VPC's interface endpoints only. */
+async function isolationEgress(
+  clients: AwsClients,
+  vpcId: string,
+  mode: WorkflowSettings['isolationMode'],
+): Promise<IpPermission[]> {
+  if (mode === 'no-egress') return [];
+  const endpoints = await aws(`ec2:DescribeVpcEndpoints ${vpcId}`, () =>
+    clients.ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })),
+  );
+  const groupIds = [
+    ...new Set(
+      (endpoints.VpcEndpoints ?? [])
+        .filter(
+          (e) =>
+            e.VpcEndpointType === 'Interface' && /\.(ssm|ssmmessages|ec2messages)$/.test(e.ServiceName ?? ''),
+        )
+        .flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId ?? ''))
+        .filter(Boolean),
+    ),
+  ].sort();
+  if (!groupIds.length) return [];
+  return [
+    {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      UserIdGroupPairs: groupIds.map((GroupId) => ({ GroupId })),
+    },
+  ];
+}
+
+export interface IsolateOutput {
+  isolationGroups: Record<string, string>;
+  networkInterfaces: { networkInterfaceId: string; from: string[]; to: string; changed: boolean }[];
+}
+
+/**
+ * c. Network isolation that cuts existing connections: per ENI, first the allow-all group (every flow becomes
+ * untracked), then the rule-less isolation group; then verify each ENI carries only the isolation group.
+ */
+export async function isolateNetwork(
+  clients: AwsClients,
+  preState: Ec2State,
+  config: WorkflowSettings,
+): Promise<StepOutcome<IsolateOutput>> {
+  const vpcs = [...new Set(preState.networkInterfaces.map((n) => n.vpcId))].sort();
+  const isolationGroups: Record<string, string> = {};
+  const allowAllGroups: Record<string, string> = {};
+  for (const vpcId of vpcs) {
+    allowAllGroups[vpcId] = await ensureGroup(
+      clients,
+      vpcId,
+      ALLOW_ALL_GROUP,
+      'Airlock: transitional allow-all (untracks flows before isolation)',
+      { ingress: [ALL_TRAFFIC], egress: [ALL_TRAFFIC] },
+    );
+    isolationGroups[vpcId] = await ensureGroup(
+      clients,
+      vpcId,
+      isolationGroupName(config.isolationMode),
+      'Airlock: incident isolation (no rules)',
+      { ingress: [], egress: await isolationEgress(clients, vpcId, config.isolationMode) },
+    );
+  }
+
+  const eniIds = preState.networkInterfaces.map((n) => n.networkInterfaceId);
+  const current = await aws('ec2:DescribeNetworkInterfaces', () =>
+    clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: eniIds })),
+  );
+  const groupsOf = (id: string) =>
+    (current.NetworkInterfaces ?? [])
+      .find((n) => n.NetworkInterfaceId === id)
+      ?.Groups?.map((g) => g.GroupId ?? '') ?? [];
+
+  const results: IsolateOutput['networkInterfaces'] = [];
+  for (const eni of preState.networkInterfaces) {
+    const isolation = isolationGroups[eni.vpcId] as string;
+    const allowAll = allowAllGroups[eni.vpcId] as string;
+    const now = groupsOf(eni.networkInterfaceId);
+    const changed = !(now.length === 1 && now[0] === isolation);
+    if (changed) {
+      if (!(now.length === 1 && now[0] === allowAll)) {
+        await aws(`ec2:ModifyNetworkInterfaceAttribute ${eni.networkInterfaceId} allow-all`, () =>
+          clients.ec2.send(
+            new ModifyNetworkInterfaceAttributeCommand({
+              NetworkInterfaceId: eni.networkInterfaceId,
+              Groups: [allowAll],
+            }),
+          ),
+        );
+      }
+      await aws(`ec2:ModifyNetworkInterfaceAttribute ${eni.networkInterfaceId} isolation`, () =>
+        clients.ec2.send(
+          new ModifyNetworkInterfaceAttributeCommand({
+            NetworkInterfaceId: eni.networkInterfaceId,
+            Groups: [isolation],
+          }),
+        ),
+      );
+    }
+    results.push({
+      networkInterfaceId: eni.networkInterfaceId,
+      from: eni.securityGroupIds,
+      to: isolation,
+      changed,
+    });
+  }
+
+  const verify = await aws('ec2:DescribeNetworkInterfaces (verify)', () =>
+    clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: eniIds })),
+  );
+  for (const eni of preState.networkInterfaces) {
+    const groups =
+      verify.NetworkInterfaces?.find((n) => n.NetworkInterfaceId === eni.networkInterfaceId)?.Groups?.map(
+        (g) => g.GroupId,
+      ) ?? [];
+    if (groups.length !== 1 || groups[0] !== isolationGroups[eni.vpcId]) {
+      throw new VerificationFailedError(
+        `${eni.networkInterfaceId} carries ${JSON.stringify(groups)}, expected only ${isolationGroups[eni.vpcId]}`,
+      );
+    }
+  }
+  return {
+    output: { isolationGroups, networkInterfaces: results },
+    summary: `Isolated ${results.length} ENI(s): ${results
+      .map((r) => `${r.networkInterfaceId} ${r.from.join('+') || '(none)'} → ${r.to}`)
+      .join('; ')} (verified)`,
+    ids: [...results.map((r) => r.networkInterfaceId), ...Object.values(isolationGroups)],
+  };
+}

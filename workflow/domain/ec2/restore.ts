@@ -1,0 +1,242 @@
+import { AttachInstancesCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  AssociateAddressCommand,
+  AssociateIamInstanceProfileCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeIamInstanceProfileAssociationsCommand,
+  DisassociateIamInstanceProfileCommand,
+  ModifyInstanceAttributeCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+  ReplaceIamInstanceProfileAssociationCommand,
+} from '@aws-sdk/client-ec2';
+import { RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DeleteRolePolicyCommand } from '@aws-sdk/client-iam';
+import { aws } from '../../aws/call';
+import type { AwsClients } from '../../aws/clients';
+import { RestoreMismatchError } from '../../errors';
+import type { StepOutcome } from '../../tasks/step';
+import { diffStates, type Ec2State, QUARANTINE_TAG_KEYS, readInstanceState } from './state';
+
+export interface RestoreOutput {
+  changes: string[];
+  diff: string[];
+}
+
+const sameSet = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+
+/**
+ * Reject (false positive): puts back exactly the recorded pre-state — security groups per ENI, instance profile,
+ * role policies Airlock added, termination protection, shutdown behaviour, DeleteOnTermination, ASG membership,
+ * target-group registrations, Elastic IPs and tags — then re-reads the instance and records the diff, which must
+ * be empty. Check-before-act throughout, so a retry changes nothing twice.
+ */
+export async function restoreEc2(
+  clients: AwsClients,
+  pre: Ec2State,
+  target: { accountId: string; region: string },
+): Promise<StepOutcome<RestoreOutput>> {
+  const { instanceId } = pre;
+  const ref = { instanceId, accountId: target.accountId, region: target.region };
+  const now = await readInstanceState(clients, ref);
+  const changes: string[] = [];
+
+  for (const eni of pre.networkInterfaces) {
+    const current = now.networkInterfaces.find((n) => n.networkInterfaceId === eni.networkInterfaceId);
+    if (current && !sameSet(current.securityGroupIds, eni.securityGroupIds)) {
+      await aws(`ec2:ModifyNetworkInterfaceAttribute ${eni.networkInterfaceId}`, () =>
+        clients.ec2.send(
+          new ModifyNetworkInterfaceAttributeCommand({
+            NetworkInterfaceId: eni.networkInterfaceId,
+            Groups: eni.securityGroupIds,
+          }),
+        ),
+      );
+      changes.push(`${eni.networkInterfaceId} → ${eni.securityGroupIds.join('+')}`);
+    }
+  }
+
+  if (pre.instanceProfile?.arn !== now.instanceProfile?.arn) {
+    const associations = await aws('ec2:DescribeIamInstanceProfileAssociations', () =>
+      clients.ec2.send(
+        new DescribeIamInstanceProfileAssociationsCommand({
+          Filters: [
+            { Name: 'instance-id', Values: [instanceId] },
+            { Name: 'state', Values: ['associated'] },
+          ],
+        }),
+      ),
+    );
+    const association = associations.IamInstanceProfileAssociations?.[0];
+    const original = pre.instanceProfile?.arn;
+    if (original && association?.AssociationId) {
+      const associationId = association.AssociationId;
+      await aws('ec2:ReplaceIamInstanceProfileAssociation', () =>
+        clients.ec2.send(
+          new ReplaceIamInstanceProfileAssociationCommand({
+            AssociationId: associationId,
+            IamInstanceProfile: { Arn: original },
+          }),
+        ),
+      );
+    } else if (original) {
+      await aws('ec2:AssociateIamInstanceProfile', () =>
+        clients.ec2.send(
+          new AssociateIamInstanceProfileCommand({
+            InstanceId: instanceId,
+            IamInstanceProfile: { Arn: original },
+          }),
+        ),
+      );
+    } else if (association?.AssociationId) {
+      const associationId = association.AssociationId;
+      await aws('ec2:DisassociateIamInstanceProfile', () =>
+        clients.ec2.send(new DisassociateIamInstanceProfileCommand({ AssociationId: associationId })),
+      );
+    }
+    changes.push(`instance profile → ${pre.instanceProfile?.name ?? '(none)'}`);
+  }
+
+  // Role policies Airlock added (the per-instance deny, and the opt-in whole-role revocation) are removed.
+  const role = pre.instanceProfile?.roleNames[0];
+  if (role && pre.instanceProfile) {
+    const after = await readInstanceState(clients, ref);
+    const added = (after.instanceProfile?.rolePolicyNames ?? []).filter(
+      (p) => !pre.instanceProfile?.rolePolicyNames.includes(p),
+    );
+    for (const policyName of added) {
+      await aws(`iam:DeleteRolePolicy ${role}/${policyName}`, () =>
+        clients.iam.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: policyName })),
+      );
+      changes.push(`removed ${policyName} from ${role}`);
+    }
+  }
+
+  if (now.disableApiTermination !== pre.disableApiTermination) {
+    await aws('ec2:ModifyInstanceAttribute DisableApiTermination', () =>
+      clients.ec2.send(
+        new ModifyInstanceAttributeCommand({
+          InstanceId: instanceId,
+          DisableApiTermination: { Value: pre.disableApiTermination },
+        }),
+      ),
+    );
+    changes.push(`termination protection ${pre.disableApiTermination ? 'on' : 'off'}`);
+  }
+  if (now.instanceInitiatedShutdownBehavior !== pre.instanceInitiatedShutdownBehavior) {
+    await aws('ec2:ModifyInstanceAttribute InstanceInitiatedShutdownBehavior', () =>
+      clients.ec2.send(
+        new ModifyInstanceAttributeCommand({
+          InstanceId: instanceId,
+          InstanceInitiatedShutdownBehavior: { Value: pre.instanceInitiatedShutdownBehavior },
+        }),
+      ),
+    );
+    changes.push(`shutdown behaviour ${pre.instanceInitiatedShutdownBehavior}`);
+  }
+  const devices = pre.blockDevices.filter((b) => {
+    const current = now.blockDevices.find((c) => c.deviceName === b.deviceName);
+    return current && current.deleteOnTermination !== b.deleteOnTermination;
+  });
+  if (devices.length) {
+    await aws('ec2:ModifyInstanceAttribute BlockDeviceMappings', () =>
+      clients.ec2.send(
+        new ModifyInstanceAttributeCommand({
+          InstanceId: instanceId,
+          BlockDeviceMappings: devices.map((b) => ({
+            DeviceName: b.deviceName,
+            Ebs: { DeleteOnTermination: b.deleteOnTermination },
+          })),
+        }),
+      ),
+    );
+    changes.push(`DeleteOnTermination restored on ${devices.map((d) => d.deviceName).join(', ')}`);
+  }
+
+  if (pre.autoScalingGroupName && now.autoScalingGroupName !== pre.autoScalingGroupName) {
+    const group = pre.autoScalingGroupName;
+    await aws(`autoscaling:AttachInstances ${group}`, () =>
+      clients.autoscaling.send(
+        new AttachInstancesCommand({ AutoScalingGroupName: group, InstanceIds: [instanceId] }),
+      ),
+    );
+    changes.push(`re-attached to ASG ${group}`);
+  }
+  for (const tg of pre.targetGroups) {
+    const registered = now.targetGroups.some(
+      (c) => c.targetGroupArn === tg.targetGroupArn && c.port === tg.port,
+    );
+    if (!registered) {
+      await aws(`elasticloadbalancing:RegisterTargets ${tg.targetGroupArn}`, () =>
+        clients.elbv2.send(
+          new RegisterTargetsCommand({
+            TargetGroupArn: tg.targetGroupArn,
+            Targets: [{ Id: instanceId, ...(tg.port ? { Port: tg.port } : {}) }],
+          }),
+        ),
+      );
+      changes.push(`re-registered in ${tg.targetGroupArn.split(':').pop()}`);
+    }
+  }
+  for (const eip of pre.elasticIps) {
+    if (!now.elasticIps.some((c) => c.allocationId === eip.allocationId)) {
+      await aws(`ec2:AssociateAddress ${eip.publicIp}`, () =>
+        clients.ec2.send(
+          new AssociateAddressCommand({
+            AllocationId: eip.allocationId,
+            NetworkInterfaceId: eip.networkInterfaceId,
+            PrivateIpAddress: eip.privateIpAddress,
+          }),
+        ),
+      );
+      changes.push(`Elastic IP ${eip.publicIp} re-associated`);
+    }
+  }
+
+  const toDelete = QUARANTINE_TAG_KEYS.filter((k) => now.tags[k] !== undefined && pre.tags[k] === undefined);
+  const toPut = QUARANTINE_TAG_KEYS.filter((k) => pre.tags[k] !== undefined && now.tags[k] !== pre.tags[k]);
+  if (toDelete.length) {
+    await aws(`ec2:DeleteTags ${instanceId}`, () =>
+      clients.ec2.send(
+        new DeleteTagsCommand({ Resources: [instanceId], Tags: toDelete.map((Key) => ({ Key })) }),
+      ),
+    );
+    changes.push(`removed tags ${toDelete.join(', ')}`);
+  }
+  if (toPut.length) {
+    await aws(`ec2:CreateTags ${instanceId}`, () =>
+      clients.ec2.send(
+        new CreateTagsCommand({
+          Resources: [instanceId],
+          Tags: toPut.map((Key) => ({ Key, Value: pre.tags[Key] })),
+        }),
+      ),
+    );
+    changes.push(`restored tags ${toPut.join(', ')}`);
+  }
+  // Tags that containment put on other keys (e.g. airlock:containment-failed) are not Airlock's to keep either.
+  const stray = Object.keys(now.tags).filter(
+    (k) => k.startsWith('airlock:') && pre.tags[k] === undefined && !toDelete.includes(k as never),
+  );
+  if (stray.length) {
+    await aws(`ec2:DeleteTags ${instanceId} (stray)`, () =>
+      clients.ec2.send(
+        new DeleteTagsCommand({ Resources: [instanceId], Tags: stray.map((Key) => ({ Key })) }),
+      ),
+    );
+    changes.push(`removed tags ${stray.join(', ')}`);
+  }
+
+  const after = await readInstanceState(clients, ref);
+  const diff = diffStates(pre, after);
+  if (diff.length) {
+    throw new RestoreMismatchError(
+      `restore of ${instanceId} left ${diff.length} difference(s): ${diff.join('; ')}`,
+    );
+  }
+  return {
+    output: { changes, diff },
+    summary: `Restored ${instanceId} to its pre-incident state (${changes.length} change(s)); verified: diff empty`,
+    ids: [instanceId],
+  };
+}

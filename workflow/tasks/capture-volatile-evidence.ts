@@ -1,0 +1,23 @@
+import { type CaptureOutput, captureVolatileEvidence } from '../domain/ec2/capture';
+import type { TaskRun } from './deps';
+import { parseEc2Input } from './ec2-input';
+import { lambdaHandler } from './lambda';
+import { runStep } from './step';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** b. Volatile evidence through SSM, bounded; skipped (and recorded) on instances SSM does not manage. */
+export const run: TaskRun<CaptureOutput> = async (deps, input) => {
+  const { target, config } = parseEc2Input(input);
+  const clients = await deps.clients(target);
+  return runStep(deps, target.incidentId, 'capture-volatile-evidence', input, () =>
+    captureVolatileEvidence(
+      clients,
+      { ledger: deps.ledger, now: () => deps.clock.now(), sleep },
+      target,
+      config,
+    ),
+  );
+};
+
+export const handler = lambdaHandler(run);
