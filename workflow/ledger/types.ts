@@ -39,6 +39,8 @@ export interface StepRecord {
   startedAt: string;
   endedAt: string;
   ids?: string[];
+  /** Set by the Notify task once this step's reply is in the Slack thread (a retried step clears it by replacing the record). */
+  notified?: boolean;
 }
 
 export interface IncidentRecord {
