@@ -1,0 +1,138 @@
+import aslValidator = require('asl-validator');
+import * as errors from '../../../workflow/errors';
+import { readDefinitionTemplate, renderDefinition, substitutionNames } from '../../../workflow/definition';
+import { TASKS, type TaskKey, substitutionKey } from '../../../workflow/tasks/catalog';
+
+type State = Record<string, unknown> & { Type: string };
+type Machine = { StartAt: string; States: Record<string, State> };
+
+const template = readDefinitionTemplate();
+const localArn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+const rendered: Machine = JSON.parse(
+  renderDefinition(Object.fromEntries(substitutionNames(template).map((n) => [n, localArn(n)]))),
+);
+
+/** Every state, including those inside Map item processors, with its name. */
+function allStates(machine: Machine): [string, State][] {
+  return Object.entries(machine.States).flatMap(([name, state]) => {
+    const inner = (state.ItemProcessor ?? state.Iterator) as Machine | undefined;
+    const branches = (state.Branches as Machine[] | undefined) ?? [];
+    return [[name, state], ...(inner ? allStates(inner) : []), ...branches.flatMap(allStates)] as [string, State][];
+  });
+}
+const states = allStates(rendered);
+const tasks = states.filter(([, s]) => s.Type === 'Task');
+
+/** The catalog key a Task state invokes: `${KeyFunctionArn}` as Resource, or as FunctionName for callbacks. */
+function taskKey(state: State): string | undefined {
+  const ref = String((state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource);
+  return (Object.keys(TASKS) as TaskKey[]).find((k) => ref === localArn(substitutionKey(k)));
+}
+
+const PLATFORM_ERROR = /^(States\.[A-Za-z]+|Lambda\.[A-Za-z]+)$/;
+const errorClassNames = new Set(Object.keys(errors).filter((k) => /Error$|^DecisionRejected$/.test(k)));
+
+describe('the workflow definition (workflow/definition.asl.json)', () => {
+  it('is valid ASL according to asl-validator', () => {
+    const { isValid, errorsText } = aslValidator(rendered as never);
+    expect(errorsText('\n')).toBe('');
+    expect(isValid).toBe(true);
+  });
+
+  it('rejects JSONata and Assign: the local engine silently ignores them, so only JSONPath is allowed', () => {
+    expect(template).not.toMatch(/"QueryLanguage"/);
+    expect(template).not.toMatch(/"Assign"/);
+    expect(template).not.toMatch(/\{%/);
+    for (const [name, state] of states) {
+      expect({ name, keys: Object.keys(state).filter((k) => ['Arguments', 'Output', 'Assign'].includes(k)) }).toEqual({
+        name,
+        keys: [],
+      });
+    }
+  });
+
+  it('gives every Task an explicit timeout', () => {
+    const missing = tasks.filter(([, s]) => s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined);
+    expect(missing.map(([n]) => n)).toEqual([]);
+  });
+
+  it('retries every Task with backoff and full jitter', () => {
+    for (const [name, state] of tasks) {
+      const retry = state.Retry as { JitterStrategy?: string; BackoffRate?: number }[] | undefined;
+      expect({ name, hasRetry: Boolean(retry?.length) }).toEqual({ name, hasRetry: true });
+      for (const r of retry ?? []) expect({ name, jitter: r.JitterStrategy }).toEqual({ name, jitter: 'FULL' });
+    }
+  });
+
+  it('maps every Task state to a function in the catalog, and every catalog function is used', () => {
+    const unmapped = tasks.filter(([, s]) => !taskKey(s)).map(([n]) => n);
+    expect(unmapped).toEqual([]);
+    const used = new Set(tasks.map(([, s]) => taskKey(s)));
+    expect(Object.keys(TASKS).filter((k) => !used.has(k as TaskKey))).toEqual([]);
+  });
+
+  it('invokes callback functions with waitForTaskToken and a task token, and nothing else that way', () => {
+    for (const [name, state] of tasks) {
+      const key = taskKey(state) as TaskKey;
+      const spec = TASKS[key] as { callback?: true };
+      const isCallback = String(state.Resource).endsWith('.waitForTaskToken');
+      expect({ name, isCallback }).toEqual({ name, isCallback: Boolean(spec.callback) });
+      if (isCallback) {
+        expect((state.Parameters as { Payload: Record<string, string> }).Payload['taskToken.$']).toBe('$$.Task.Token');
+      }
+    }
+  });
+
+  it('names in Retry/Catch only errors that exist in code (or platform errors)', () => {
+    const names = new Set<string>();
+    for (const [, state] of states) {
+      for (const rule of [...((state.Retry as { ErrorEquals: string[] }[]) ?? []), ...((state.Catch as { ErrorEquals: string[] }[]) ?? [])])
+        for (const e of rule.ErrorEquals) names.add(e);
+    }
+    const unknown = [...names].filter((n) => !PLATFORM_ERROR.test(n) && !errorClassNames.has(n));
+    expect(unknown).toEqual([]);
+  });
+
+  it('handles every error class the code can throw: retried, caught by name, or caught by States.ALL everywhere', () => {
+    const retried = new Set(
+      states.flatMap(([, s]) => ((s.Retry as { ErrorEquals: string[] }[]) ?? []).flatMap((r) => r.ErrorEquals)),
+    );
+    const caughtByName = new Set(
+      states.flatMap(([, s]) => ((s.Catch as { ErrorEquals: string[] }[]) ?? []).flatMap((r) => r.ErrorEquals)),
+    );
+    // Every Task outside a Map has a catch-all, so any other named error is handled (compensation or continue).
+    const topLevelTasks = Object.entries(rendered.States).filter(([, s]) => s.Type === 'Task' || s.Type === 'Map');
+    for (const [name, state] of topLevelTasks) {
+      const catchAll = ((state.Catch as { ErrorEquals: string[] }[]) ?? []).some((c) => c.ErrorEquals.includes('States.ALL'));
+      expect({ name, catchAll }).toEqual({ name, catchAll: true });
+    }
+    for (const name of ['ThrottledError', 'TransientAwsError', 'NotificationError']) expect(retried.has(name)).toBe(true);
+    expect(caughtByName.has('DecisionRejected')).toBe(true);
+    expect(caughtByName.has('States.Timeout')).toBe(true);
+    for (const name of errorClassNames) expect(typeof (errors as Record<string, unknown>)[name]).toBe('function');
+  });
+
+  it('reaches every state from StartAt, and every Next names an existing state', () => {
+    const reachable = new Set<string>();
+    const visit = (name: string) => {
+      if (reachable.has(name)) return;
+      reachable.add(name);
+      const s = rendered.States[name];
+      expect(s).toBeDefined();
+      if (!s) return;
+      const next = [
+        s.Next,
+        s.Default,
+        ...((s.Choices as { Next: string }[]) ?? []).map((c) => c.Next),
+        ...((s.Catch as { Next: string }[]) ?? []).map((c) => c.Next),
+      ].filter((n): n is string => typeof n === 'string');
+      next.forEach(visit);
+    };
+    visit(rendered.StartAt);
+    expect(Object.keys(rendered.States).filter((n) => !reachable.has(n))).toEqual([]);
+  });
+
+  it('fails to render when a substitution is missing', () => {
+    expect(() => renderDefinition({})).toThrow(/has no value/);
+  });
+});
