@@ -58,7 +58,9 @@ describe('architecture boundaries (docs/ARCHITECTURE.md)', () => {
 
   it('no console.* and no `any` in source (logging goes through pino)', () => {
     const offenders = ['workflow', 'bot', 'infra'].flatMap((dir) =>
-      sourceFiles(dir).filter((f) => /\bconsole\.(log|error|warn|info)\(|:\s*any\b|as any\b/.test(readFileSync(join(root, f), 'utf8'))),
+      sourceFiles(dir).filter((f) =>
+        /\bconsole\.(log|error|warn|info)\(|:\s*any\b|as any\b/.test(readFileSync(join(root, f), 'utf8')),
+      ),
     );
     expect(offenders).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import aslValidator = require('asl-validator');
-import * as errors from '../../../workflow/errors';
+
 import { readDefinitionTemplate, renderDefinition, substitutionNames } from '../../../workflow/definition';
-import { TASKS, type TaskKey, substitutionKey } from '../../../workflow/tasks/catalog';
+import * as errors from '../../../workflow/errors';
+import { substitutionKey, TASKS, type TaskKey } from '../../../workflow/tasks/catalog';
 
 type State = Record<string, unknown> & { Type: string };
 type Machine = { StartAt: string; States: Record<string, State> };
@@ -17,7 +18,10 @@ function allStates(machine: Machine): [string, State][] {
   return Object.entries(machine.States).flatMap(([name, state]) => {
     const inner = (state.ItemProcessor ?? state.Iterator) as Machine | undefined;
     const branches = (state.Branches as Machine[] | undefined) ?? [];
-    return [[name, state], ...(inner ? allStates(inner) : []), ...branches.flatMap(allStates)] as [string, State][];
+    return [[name, state], ...(inner ? allStates(inner) : []), ...branches.flatMap(allStates)] as [
+      string,
+      State,
+    ][];
   });
 }
 const states = allStates(rendered);
@@ -25,7 +29,9 @@ const tasks = states.filter(([, s]) => s.Type === 'Task');
 
 /** The catalog key a Task state invokes: `${KeyFunctionArn}` as Resource, or as FunctionName for callbacks. */
 function taskKey(state: State): string | undefined {
-  const ref = String((state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource);
+  const ref = String(
+    (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource,
+  );
   return (Object.keys(TASKS) as TaskKey[]).find((k) => ref === localArn(substitutionKey(k)));
 }
 
@@ -44,7 +50,10 @@ describe('the workflow definition (workflow/definition.asl.json)', () => {
     expect(template).not.toMatch(/"Assign"/);
     expect(template).not.toMatch(/\{%/);
     for (const [name, state] of states) {
-      expect({ name, keys: Object.keys(state).filter((k) => ['Arguments', 'Output', 'Assign'].includes(k)) }).toEqual({
+      expect({
+        name,
+        keys: Object.keys(state).filter((k) => ['Arguments', 'Output', 'Assign'].includes(k)),
+      }).toEqual({
         name,
         keys: [],
       });
@@ -52,7 +61,9 @@ describe('the workflow definition (workflow/definition.asl.json)', () => {
   });
 
   it('gives every Task an explicit timeout', () => {
-    const missing = tasks.filter(([, s]) => s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined);
+    const missing = tasks.filter(
+      ([, s]) => s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined,
+    );
     expect(missing.map(([n]) => n)).toEqual([]);
   });
 
@@ -60,7 +71,8 @@ describe('the workflow definition (workflow/definition.asl.json)', () => {
     for (const [name, state] of tasks) {
       const retry = state.Retry as { JitterStrategy?: string; BackoffRate?: number }[] | undefined;
       expect({ name, hasRetry: Boolean(retry?.length) }).toEqual({ name, hasRetry: true });
-      for (const r of retry ?? []) expect({ name, jitter: r.JitterStrategy }).toEqual({ name, jitter: 'FULL' });
+      for (const r of retry ?? [])
+        expect({ name, jitter: r.JitterStrategy }).toEqual({ name, jitter: 'FULL' });
     }
   });
 
@@ -78,7 +90,9 @@ describe('the workflow definition (workflow/definition.asl.json)', () => {
       const isCallback = String(state.Resource).endsWith('.waitForTaskToken');
       expect({ name, isCallback }).toEqual({ name, isCallback: Boolean(spec.callback) });
       if (isCallback) {
-        expect((state.Parameters as { Payload: Record<string, string> }).Payload['taskToken.$']).toBe('$$.Task.Token');
+        expect((state.Parameters as { Payload: Record<string, string> }).Payload['taskToken.$']).toBe(
+          '$$.Task.Token',
+        );
       }
     }
   });
@@ -86,7 +100,10 @@ describe('the workflow definition (workflow/definition.asl.json)', () => {
   it('names in Retry/Catch only errors that exist in code (or platform errors)', () => {
     const names = new Set<string>();
     for (const [, state] of states) {
-      for (const rule of [...((state.Retry as { ErrorEquals: string[] }[]) ?? []), ...((state.Catch as { ErrorEquals: string[] }[]) ?? [])])
+      for (const rule of [
+        ...((state.Retry as { ErrorEquals: string[] }[]) ?? []),
+        ...((state.Catch as { ErrorEquals: string[] }[]) ?? []),
+      ])
         for (const e of rule.ErrorEquals) names.add(e);
     }
     const unknown = [...names].filter((n) => !PLATFORM_ERROR.test(n) && !errorClassNames.has(n));
@@ -95,21 +112,31 @@ describe('the workflow definition (workflow/definition.asl.json)', () => {
 
   it('handles every error class the code can throw: retried, caught by name, or caught by States.ALL everywhere', () => {
     const retried = new Set(
-      states.flatMap(([, s]) => ((s.Retry as { ErrorEquals: string[] }[]) ?? []).flatMap((r) => r.ErrorEquals)),
+      states.flatMap(([, s]) =>
+        ((s.Retry as { ErrorEquals: string[] }[]) ?? []).flatMap((r) => r.ErrorEquals),
+      ),
     );
     const caughtByName = new Set(
-      states.flatMap(([, s]) => ((s.Catch as { ErrorEquals: string[] }[]) ?? []).flatMap((r) => r.ErrorEquals)),
+      states.flatMap(([, s]) =>
+        ((s.Catch as { ErrorEquals: string[] }[]) ?? []).flatMap((r) => r.ErrorEquals),
+      ),
     );
     // Every Task outside a Map has a catch-all, so any other named error is handled (compensation or continue).
-    const topLevelTasks = Object.entries(rendered.States).filter(([, s]) => s.Type === 'Task' || s.Type === 'Map');
+    const topLevelTasks = Object.entries(rendered.States).filter(
+      ([, s]) => s.Type === 'Task' || s.Type === 'Map',
+    );
     for (const [name, state] of topLevelTasks) {
-      const catchAll = ((state.Catch as { ErrorEquals: string[] }[]) ?? []).some((c) => c.ErrorEquals.includes('States.ALL'));
+      const catchAll = ((state.Catch as { ErrorEquals: string[] }[]) ?? []).some((c) =>
+        c.ErrorEquals.includes('States.ALL'),
+      );
       expect({ name, catchAll }).toEqual({ name, catchAll: true });
     }
-    for (const name of ['ThrottledError', 'TransientAwsError', 'NotificationError']) expect(retried.has(name)).toBe(true);
+    for (const name of ['ThrottledError', 'TransientAwsError', 'NotificationError'])
+      expect(retried.has(name)).toBe(true);
     expect(caughtByName.has('DecisionRejected')).toBe(true);
     expect(caughtByName.has('States.Timeout')).toBe(true);
-    for (const name of errorClassNames) expect(typeof (errors as Record<string, unknown>)[name]).toBe('function');
+    for (const name of errorClassNames)
+      expect(typeof (errors as Record<string, unknown>)[name]).toBe('function');
   });
 
   it('reaches every state from StartAt, and every Next names an existing state', () => {

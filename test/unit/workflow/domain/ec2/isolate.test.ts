@@ -1,0 +1,130 @@
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  ModifyNetworkInterfaceAttributeCommand,
+  RevokeSecurityGroupEgressCommand,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import type { AwsClients } from '../../../../../workflow/aws/clients';
+import { WorkflowSettingsSchema } from '../../../../../workflow/config';
+import { isolateNetwork } from '../../../../../workflow/domain/ec2/isolate';
+import type { Ec2State } from '../../../../../workflow/domain/ec2/state';
+
+const ec2 = mockClient(EC2Client);
+const clients = { ec2: new EC2Client({ region: 'us-east-1' }) } as unknown as AwsClients;
+const config = WorkflowSettingsSchema.parse({});
+
+const pre: Ec2State = {
+  kind: 'ec2-instance',
+  instanceId: 'i-0123456789abcdef0',
+  instanceArn: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0',
+  vpcId: 'vpc-1',
+  networkInterfaces: [
+    { networkInterfaceId: 'eni-1', vpcId: 'vpc-1', deviceIndex: 0, securityGroupIds: ['sg-web'] },
+  ],
+  disableApiTermination: false,
+  instanceInitiatedShutdownBehavior: 'stop',
+  blockDevices: [],
+  targetGroups: [],
+  elasticIps: [],
+  tags: {},
+};
+
+const allTraffic = {
+  IpProtocol: '-1',
+  IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+  Ipv6Ranges: [{ CidrIpv6: '::/0' }],
+};
+
+function groupsExist(eniGroups: string[][]) {
+  ec2
+    .on(DescribeSecurityGroupsCommand, {
+      Filters: [
+        { Name: 'vpc-id', Values: ['vpc-1'] },
+        { Name: 'group-name', Values: ['airlock-allow-all'] },
+      ],
+    })
+    .resolves({
+      SecurityGroups: [
+        { GroupId: 'sg-allow', IpPermissions: [allTraffic], IpPermissionsEgress: [allTraffic] },
+      ],
+    });
+  ec2
+    .on(DescribeSecurityGroupsCommand, {
+      Filters: [
+        { Name: 'vpc-id', Values: ['vpc-1'] },
+        { Name: 'group-name', Values: ['airlock-isolation'] },
+      ],
+    })
+    .resolves({ SecurityGroups: [{ GroupId: 'sg-iso', IpPermissions: [], IpPermissionsEgress: [] }] });
+  const d = ec2.on(DescribeNetworkInterfacesCommand);
+  for (const groups of eniGroups) {
+    d.resolvesOnce({
+      NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', Groups: groups.map((GroupId) => ({ GroupId })) }],
+    });
+  }
+}
+
+beforeEach(() => ec2.reset());
+
+describe('isolateNetwork', () => {
+  it('swaps each ENI to the allow-all group first, then to the isolation group, and verifies', async () => {
+    groupsExist([['sg-web'], ['sg-iso']]);
+    const result = await isolateNetwork(clients, pre, config);
+    const swaps = ec2.commandCalls(ModifyNetworkInterfaceAttributeCommand).map((c) => c.args[0].input.Groups);
+    expect(swaps).toEqual([['sg-allow'], ['sg-iso']]);
+    expect(result.output.networkInterfaces).toEqual([
+      { networkInterfaceId: 'eni-1', from: ['sg-web'], to: 'sg-iso', changed: true },
+    ]);
+    expect(ec2).not.toHaveReceivedCommand(CreateSecurityGroupCommand);
+  });
+
+  it('changes nothing on a re-run once the ENI carries only the isolation group', async () => {
+    groupsExist([['sg-iso'], ['sg-iso']]);
+    await isolateNetwork(clients, pre, config);
+    expect(ec2).not.toHaveReceivedCommand(ModifyNetworkInterfaceAttributeCommand);
+  });
+
+  it('uses the winner’s group when a concurrent incident created it first (InvalidGroup.Duplicate)', async () => {
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolvesOnce({ SecurityGroups: [] })
+      .resolves({
+        SecurityGroups: [
+          { GroupId: 'sg-winner', IpPermissions: [allTraffic], IpPermissionsEgress: [allTraffic] },
+        ],
+      });
+    ec2
+      .on(CreateSecurityGroupCommand)
+      .rejects(Object.assign(new Error('exists'), { name: 'InvalidGroup.Duplicate' }));
+    ec2.on(RevokeSecurityGroupEgressCommand).resolves({});
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({});
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolves({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', Groups: [{ GroupId: 'sg-winner' }] }] });
+    // Both groups resolve to the winner's id in this mock; the point is that the duplicate error is absorbed.
+    await expect(isolateNetwork(clients, pre, config)).resolves.toBeDefined();
+    expect(ec2).toHaveReceivedCommandTimes(CreateSecurityGroupCommand, 1);
+  });
+
+  it('fails verification when an ENI still carries another group', async () => {
+    groupsExist([['sg-web'], ['sg-iso', 'sg-web']]);
+    await expect(isolateNetwork(clients, pre, config)).rejects.toMatchObject({
+      name: 'VerificationFailedError',
+    });
+  });
+
+  it('maps EC2 throttling to ThrottledError after its own retries, for the state machine to retry', async () => {
+    const { configureAwsRetry } = await import('../../../../../workflow/aws/call');
+    configureAwsRetry({ baseDelayMs: 0 });
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .rejects(Object.assign(new Error('slow down'), { name: 'RequestLimitExceeded' }));
+    await expect(isolateNetwork(clients, pre, config)).rejects.toMatchObject({ name: 'ThrottledError' });
+    expect(ec2).toHaveReceivedCommandTimes(DescribeSecurityGroupsCommand, 4);
+  });
+});
