@@ -98,6 +98,8 @@ export interface ApprovalRecord {
   decidedBy?: string;
   decidedAt?: string;
   escalatedTo?: string;
+  /** Set by expireApproval when the workflow timed the approval out; a decision is no longer accepted. */
+  expiredAt?: string;
   slack?: { channel: string; ts: string }[];
 }
 
