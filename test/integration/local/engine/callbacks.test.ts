@@ -22,7 +22,7 @@ interface Calls {
   Restore: unknown[];
 }
 
-function approvalHarness(overrides: Partial<TaskHandlerMap> = {}, clock?: VirtualClock) {
+function approvalHarness(overrides: Partial<TaskHandlerMap> = {}, clock?: VirtualClock, timeScale?: number) {
   const calls: Calls = { RequestApproval: [], Escalate: [], Resolve: [], Restore: [] };
   const record =
     (key: keyof Calls, result: unknown = { sent: true }) =>
@@ -37,7 +37,11 @@ function approvalHarness(overrides: Partial<TaskHandlerMap> = {}, clock?: Virtua
     Restore: record('Restore', { restored: true }),
     ...overrides,
   } as TaskHandlerMap;
-  const h = harness('approval', handlers, { callbackKeys: CALLBACK_KEYS, ...(clock ? { clock } : {}) });
+  const h = harness('approval', handlers, {
+    callbackKeys: CALLBACK_KEYS,
+    ...(clock ? { clock } : {}),
+    ...(timeScale ? { timeScale } : {}),
+  });
   return { ...h, calls };
 }
 
@@ -257,10 +261,11 @@ describe('LocalEngine: callback tasks (waitForTaskToken)', () => {
     expect(final.output).toMatchObject({ timeout: { Error: 'States.Timeout' } });
   });
 
-  it('times approvals out by itself in scaled mode (1 real ms = 1 virtual hour)', async () => {
+  it('times approvals out by itself in scaled mode (timeScale: 1 real ms = 1 virtual hour)', async () => {
     const clock = new VirtualClock({ start: T0 });
-    const { engine } = approvalHarness({}, clock);
-    clock.setScale(HOUR);
+    const { engine } = approvalHarness({}, clock, HOUR);
+
+    expect(clock.scale).toBe(HOUR);
     const { executionArn } = await engine.start({ name: 'inc-scaled', input: INPUT });
 
     const escalation = await engine.waitForTask(executionArn, { stateName: 'Escalate', timeoutMs: 1000 });

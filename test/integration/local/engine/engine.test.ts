@@ -211,6 +211,74 @@ describe('LocalEngine: ordinary tasks', () => {
     await engine.close();
   });
 
+  it('runs Tasks inside Parallel branches', async () => {
+    const clock = new VirtualClock({ start: T0 });
+    const task = (name: string) => ({
+      Type: 'Task',
+      Resource: `arn:aws:lambda:us-east-1:000000000000:function:airlock-${name}`,
+      End: true,
+    });
+    const engine = new LocalEngine({
+      definition: {
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'Left', States: { Left: task('Echo') } },
+              { StartAt: 'Right', States: { Right: task('Twice') } },
+            ],
+            End: true,
+          },
+        },
+      },
+      handlers: { Echo: echo, Twice: async (input) => ({ twice: (input as { n: number }).n * 2 }) },
+      callbackKeys: new Set(),
+      clock,
+    });
+
+    const { executionArn } = await engine.start({ name: 'inc-parallel', input: { n: 21 } });
+    const final = await engine.result(executionArn);
+
+    expect(final.output).toEqual([{ ok: true, echoed: { n: 21 } }, { twice: 42 }]);
+    expect(engine.history(executionArn).filter((e) => e.type === 'ParallelBranchSucceeded')).toHaveLength(2);
+    await engine.close();
+  });
+
+  it('waits retryIntervalMs real milliseconds before each retry', async () => {
+    let calls = 0;
+    const { engine } = harness(
+      'retry-catch',
+      {
+        Flaky: async () => {
+          calls++;
+          if (calls <= 2) throw new ThrottledError('slow down');
+          return {};
+        },
+        Compensate: echo,
+      },
+      { retryIntervalMs: 60 },
+    );
+    const started = performance.now();
+
+    const { executionArn } = await engine.start({ name: 'inc-interval', input: { incidentId: 'i' } });
+    await engine.result(executionArn);
+
+    expect(performance.now() - started).toBeGreaterThanOrEqual(110);
+    expect(calls).toBe(3);
+  });
+
+  it('reports status changes to on("status") listeners', async () => {
+    const { engine } = harness('happy', { Echo: echo });
+    const statuses: string[] = [];
+    engine.on('status', (d) => statuses.push(`${d.name}:${d.status}`));
+
+    const { executionArn } = await engine.start({ name: 'inc-status', input: { incidentId: 's', value: 1 } });
+    await engine.result(executionArn);
+
+    expect(statuses).toEqual(['inc-status:SUCCEEDED']);
+  });
+
   it('accepts the definition rendered with local function ARNs', async () => {
     const template = toy('happy');
     const rendered = renderDefinition(localSubstitutions({}, template), template);
