@@ -342,7 +342,9 @@ export class LocalEngine implements Executions {
         this.#stop(record, 'TIMED_OUT', 'States.Timeout', `execution timed out after ${timeoutSeconds} s`),
       );
     }
-    const drained = this.#drain(record, run.eventLogs);
+    const drained = this.#drain(record, run.eventLogs).catch((error: unknown) =>
+      this.#log.error({ err: error, executionArn }, 'history incomplete: reading the event log failed'),
+    );
     record.settled = run.result.then(
       async (output) => this.#finish(record, await drained.then(() => ({ ok: true, output }))),
       async (error: unknown) => this.#finish(record, await drained.then(() => ({ ok: false, error }))),
