@@ -29,9 +29,16 @@ export interface Ledger {
   findOpenIncidentByResource(resourceKey: string): Promise<IncidentRecord | undefined>;
   listOpenIncidents(): Promise<IncidentRecord[]>;
   /** Moves status; terminal statuses release the resource lock and set closedAt. */
-  setStatus(incidentId: string, status: IncidentStatus, extra?: Partial<IncidentRecord>): Promise<IncidentRecord>;
+  setStatus(
+    incidentId: string,
+    status: IncidentStatus,
+    extra?: Partial<IncidentRecord>,
+  ): Promise<IncidentRecord>;
   /** Shallow-merges fields other than status (slack refs, executionArn, containedAt …). */
-  update(incidentId: string, patch: Partial<Omit<IncidentRecord, 'incidentId' | 'status'>>): Promise<IncidentRecord>;
+  update(
+    incidentId: string,
+    patch: Partial<Omit<IncidentRecord, 'incidentId' | 'status'>>,
+  ): Promise<IncidentRecord>;
   /** Records the pre-containment state once; a second call returns the first recorded value unchanged. */
   recordPreState(incidentId: string, preState: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Adds evidence items; items whose id is already present are not added twice. */

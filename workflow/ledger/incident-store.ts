@@ -1,0 +1,192 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConditionalWriteLostError, ResourceNotFoundError } from '../errors';
+import type { Clock } from '../ports';
+import { ExpressionBuilder } from './expressions';
+import { stripUndefined, toIncident } from './items';
+import { GSI1_NAME, incidentKey, OPEN_MARKER, resourceLockKey } from './keys';
+import { boundStep, EVIDENCE_CAP, STEPS_CAP } from './lists';
+import type { Item, TableIo } from './table-io';
+import { type IncidentRecord, type IncidentStatus, TERMINAL_STATUSES } from './types';
+
+/** Fields a patch never writes: keys, ledger internals, and fields the store itself owns. */
+const UNPATCHABLE = new Set([
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'entity',
+  'version',
+  'attachedDedupeKeys',
+  'incidentId',
+  'status',
+  'updatedAt',
+]);
+
+/** Attempts of an optimistic read-modify-write before giving up (each loser re-reads and re-applies). */
+const MAX_LIST_ATTEMPTS = 30;
+
+function bumpVersion(b: ExpressionBuilder): void {
+  const version = b.name('version');
+  b.setExpression(`${version} = if_not_exists(${version}, ${b.value(0)}) + ${b.value(1)}`);
+}
+
+/** Writes every patch field with its own SET (a shallow merge); steps/evidence are held to their caps. */
+function setPatch(b: ExpressionBuilder, patch: Record<string, unknown>): void {
+  for (const [field, value] of Object.entries(stripUndefined(patch))) {
+    if (UNPATCHABLE.has(field)) continue;
+    if (field === 'steps' && Array.isArray(value)) {
+      b.set(field, value.slice(-STEPS_CAP).map(boundStep));
+    } else if (field === 'evidence' && Array.isArray(value)) {
+      b.set(field, value.slice(0, EVIDENCE_CAP));
+    } else {
+      b.set(field, value);
+    }
+  }
+}
+
+/** The incident items (`INC#<id>` / `META`) and the open-resource locks they hold. */
+export class IncidentStore {
+  constructor(
+    private readonly io: TableIo,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(incidentId: string): Promise<IncidentRecord | undefined> {
+    const item = await this.io.get(incidentKey(incidentId));
+    return item ? toIncident(item) : undefined;
+  }
+
+  async getItem(incidentId: string): Promise<Item | undefined> {
+    return this.io.get(incidentKey(incidentId));
+  }
+
+  async require(incidentId: string): Promise<IncidentRecord> {
+    const incident = await this.get(incidentId);
+    if (!incident) throw new ResourceNotFoundError(`incident ${incidentId} is not in the ledger`);
+    return incident;
+  }
+
+  async setStatus(
+    incidentId: string,
+    status: IncidentStatus,
+    extra: Partial<IncidentRecord> = {},
+  ): Promise<IncidentRecord> {
+    const now = this.clock.now().toISOString();
+    const terminal = TERMINAL_STATUSES.has(status);
+    const b = new ExpressionBuilder();
+    setPatch(b, extra);
+    b.set('status', status).set('updatedAt', now);
+    bumpVersion(b);
+    b.condition(`attribute_exists(${b.name('pk')})`);
+    if (terminal) {
+      if (extra.closedAt === undefined) {
+        const closedAt = b.name('closedAt');
+        b.setExpression(`${closedAt} = if_not_exists(${closedAt}, ${b.value(now)})`);
+      }
+      b.remove('gsi1pk').remove('gsi1sk');
+    } else {
+      // A terminal incident has released its lock: it never becomes active again.
+      b.condition(`attribute_exists(${b.name('gsi1pk')})`);
+    }
+    const item = await this.io.update({ Key: incidentKey(incidentId), ...b.build() });
+    if (!item) {
+      const current = await this.require(incidentId);
+      throw new ConditionalWriteLostError(
+        `incident ${incidentId} is ${current.status} (terminal); it cannot move to ${status}`,
+      );
+    }
+    const incident = toIncident(item);
+    if (terminal) await this.releaseLock(incident);
+    return incident;
+  }
+
+  /** Deletes the resource's open lock if it still points at this incident (another may have taken it over). */
+  async releaseLock(incident: IncidentRecord): Promise<void> {
+    await this.io.delete({
+      Key: resourceLockKey(incident.request.resourceKey),
+      ConditionExpression: '#incidentId = :incidentId',
+      ExpressionAttributeNames: { '#incidentId': 'incidentId' },
+      ExpressionAttributeValues: { ':incidentId': incident.incidentId },
+    });
+  }
+
+  async update(
+    incidentId: string,
+    patch: Partial<Omit<IncidentRecord, 'incidentId' | 'status'>>,
+  ): Promise<IncidentRecord> {
+    const b = new ExpressionBuilder();
+    setPatch(b, patch);
+    b.set('updatedAt', this.clock.now().toISOString());
+    bumpVersion(b);
+    b.condition(`attribute_exists(${b.name('pk')})`);
+    const item = await this.io.update({ Key: incidentKey(incidentId), ...b.build() });
+    if (!item) throw new ResourceNotFoundError(`incident ${incidentId} is not in the ledger`);
+    return toIncident(item);
+  }
+
+  async recordPreState(
+    incidentId: string,
+    preState: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const b = new ExpressionBuilder();
+    b.set('preState', stripUndefined(preState)).set('updatedAt', this.clock.now().toISOString());
+    b.condition(`attribute_exists(${b.name('pk')})`).condition(`attribute_not_exists(${b.name('preState')})`);
+    const item = await this.io.update({ Key: incidentKey(incidentId), ...b.build() });
+    if (item) return item.preState as Record<string, unknown>;
+    const stored = await this.require(incidentId);
+    return stored.preState ?? {};
+  }
+
+  /**
+   * Optimistic read-modify-write of the incident's lists: read `version`, compute, write conditional on the same
+   * `version`. Concurrent writers (the Map state's parallel snapshot tasks) re-read and re-apply, so all land.
+   * `change` returns the fields to write, or undefined when there is nothing to write.
+   */
+  async mutate<T>(
+    incidentId: string,
+    change: (current: IncidentRecord) => { fields: Record<string, unknown>; result: T } | undefined,
+  ): Promise<T | undefined> {
+    for (let attempt = 0; attempt < MAX_LIST_ATTEMPTS; attempt += 1) {
+      const item = await this.io.get(incidentKey(incidentId));
+      if (!item) throw new ResourceNotFoundError(`incident ${incidentId} is not in the ledger`);
+      const planned = change(toIncident(item));
+      if (!planned) return undefined;
+      const b = new ExpressionBuilder();
+      for (const [field, value] of Object.entries(planned.fields)) b.set(field, value);
+      b.set('updatedAt', this.clock.now().toISOString());
+      const version = b.name('version');
+      if (typeof item.version === 'number') {
+        b.set('version', item.version + 1).condition(`${version} = ${b.value(item.version)}`);
+      } else {
+        b.set('version', 1).condition(`attribute_not_exists(${version})`);
+      }
+      b.condition(`attribute_exists(${b.name('pk')})`);
+      if (await this.io.update({ Key: incidentKey(incidentId), ReturnValues: 'NONE', ...b.build() })) {
+        return planned.result;
+      }
+      await sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
+    }
+    throw new ConditionalWriteLostError(
+      `incident ${incidentId}: lost ${MAX_LIST_ATTEMPTS} concurrent updates of its lists in a row`,
+    );
+  }
+
+  /** Non-terminal incidents, oldest first (gsi1: gsi1pk = OPEN, gsi1sk = createdAt). */
+  async listOpen(): Promise<IncidentRecord[]> {
+    const items = await this.io.queryAll({
+      IndexName: GSI1_NAME,
+      KeyConditionExpression: 'gsi1pk = :open',
+      ExpressionAttributeValues: { ':open': OPEN_MARKER },
+      ScanIndexForward: true,
+    });
+    return items.map(toIncident);
+  }
+
+  /** The incident holding the resource's open lock, if it is still non-terminal. */
+  async findOpenByResource(resourceKey: string): Promise<IncidentRecord | undefined> {
+    const lock = await this.io.get(resourceLockKey(resourceKey));
+    if (typeof lock?.incidentId !== 'string') return undefined;
+    const incident = await this.get(lock.incidentId);
+    return incident && !TERMINAL_STATUSES.has(incident.status) ? incident : undefined;
+  }
+}

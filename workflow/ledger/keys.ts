@@ -1,0 +1,36 @@
+/** Item keys of the ledger table (docs/ARCHITECTURE.md, "Ledger"). The one place that spells them. */
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export const GSI1_NAME = 'gsi1';
+/** gsi1pk of every non-terminal incident; removed when the incident turns terminal. */
+export const OPEN_MARKER = 'OPEN';
+export const AUDIT_PREFIX = 'AUDIT#';
+export const REJECTED_PK = 'REJECTED';
+
+export function incidentKey(incidentId: string): ItemKey {
+  return { pk: `INC#${incidentId}`, sk: 'META' };
+}
+
+export function auditSortKey(at: string, suffix: string): string {
+  return `${AUDIT_PREFIX}${at}#${suffix}`;
+}
+
+export function findingKey(dedupeKey: string): ItemKey {
+  return { pk: `FINDING#${dedupeKey}`, sk: 'META' };
+}
+
+export function resourceLockKey(resourceKey: string): ItemKey {
+  return { pk: `RES#${resourceKey}`, sk: 'OPEN' };
+}
+
+export function approvalKey(approvalId: string): ItemKey {
+  return { pk: `APR#${approvalId}`, sk: 'META' };
+}
+
+export function rejectedSortKey(at: string, id: string): string {
+  return `${at}#${id}`;
+}
