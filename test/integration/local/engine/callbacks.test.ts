@@ -1,4 +1,5 @@
 import { VirtualClock } from '../../../../local/engine/clock';
+import { RUNNABLE_TASK_TIMEOUT_SECONDS } from '../../../../local/engine/compile';
 import type { LocalEngine } from '../../../../local/engine/engine';
 import type { TaskHandlerMap } from '../../../../local/engine/types';
 import { ApprovalExpiredError, NotificationError } from '../../../../workflow/errors';
@@ -79,17 +80,34 @@ describe('LocalEngine: callback tasks (waitForTaskToken)', () => {
   });
 
   it('leaves no real timer behind once a callback execution has ended (library Task timers cleared)', async () => {
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const { engine } = approvalHarness();
-    await engine.start({ name: 'inc-warmup', input: INPUT }).then((r) => engine.abort(r.executionArn));
-    const before = timers();
-    const { executionArn, token } = await startAndWait(engine, 'inc-timers');
+    const guardMs = RUNNABLE_TASK_TIMEOUT_SECONDS * 1000;
+    const armed: unknown[] = [];
+    const cleared = new Set<unknown>();
+    const realSetTimeout = global.setTimeout;
+    const realClearTimeout = global.clearTimeout;
+    const setSpy = jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      const handle = realSetTimeout(fn, ms);
+      if (ms === guardMs) armed.push(handle);
+      return handle;
+    }) as typeof setTimeout);
+    const clearSpy = jest.spyOn(global, 'clearTimeout').mockImplementation((handle) => {
+      cleared.add(handle);
+      realClearTimeout(handle);
+    });
+    try {
+      const { engine } = approvalHarness();
+      const { executionArn, token } = await startAndWait(engine, 'inc-timers');
 
-    expect(timers()).toBeGreaterThan(before); // the library's real-time guard on the waiting Task
-    await engine.sendTaskSuccess(token, outcome('U1'));
-    await engine.result(executionArn);
+      expect(armed).toHaveLength(1); // the library's real-time guard on the waiting Task
+      expect(cleared.has(armed[0])).toBe(false);
+      await engine.sendTaskSuccess(token, outcome('U1'));
+      await engine.result(executionArn);
 
-    expect(timers()).toBe(before);
+      expect(cleared.has(armed[0])).toBe(true);
+    } finally {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+    }
   });
 
   it('issues a different token to every callback task invocation', async () => {
