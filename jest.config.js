@@ -1,4 +1,10 @@
-/** Two projects: fast unit tests, and integration tests that run the real ASL, dynalite, Bolt over HTTP. */
+const { existsSync } = require('node:fs');
+
+/**
+ * Jest projects: fast unit tests; integration tests that run the real ASL, dynalite and Bolt over HTTP; and
+ * browser tests (playwright-core driving Debian's chromium), included when chromium is installed — .ci/run
+ * installs it, so CI always runs them.
+ */
 const swc = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
@@ -8,14 +14,14 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    {
-      ...common,
-      displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      slowTestThreshold: 20,
-    },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    ...(existsSync(chromium)
+      ? [{ ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] }]
+      : []),
   ],
 };
