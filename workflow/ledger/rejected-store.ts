@@ -11,9 +11,13 @@ import type { RejectedEvent } from './types';
  */
 export const REJECTED_RAW_MAX = 300_000;
 
+/** JSON text of anything intake may hand over (BigInt as a decimal string; a circular value as String()). */
 function rawText(raw: unknown): string {
   try {
-    return JSON.stringify(raw) ?? 'null';
+    return (
+      JSON.stringify(raw, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) ??
+      'null'
+    );
   } catch {
     return String(raw);
   }
