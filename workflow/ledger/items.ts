@@ -74,7 +74,9 @@ export function newIncidentItem(
   createdAt: string,
 ): Item & ItemKey {
   const ignored = decision.route === 'ignore';
-  const firstSeen = Date.parse(request.firstSeen);
+  // The first delivery's lastSeen: when the detector published what it saw (firstSeen can be days earlier for an
+  // aggregated finding, which would inflate detect-to-contain times).
+  const lastSeen = Date.parse(request.lastSeen);
   const record: IncidentRecord = {
     incidentId,
     status: ignored ? 'IGNORED' : 'OPEN',
@@ -84,7 +86,7 @@ export function newIncidentItem(
     findingCount: 1,
     evidence: [],
     steps: [],
-    detectedAt: Number.isNaN(firstSeen) ? createdAt : new Date(firstSeen).toISOString(),
+    detectedAt: Number.isNaN(lastSeen) ? createdAt : new Date(lastSeen).toISOString(),
     createdAt,
     updatedAt: createdAt,
     ...(ignored ? { closedAt: createdAt } : {}),

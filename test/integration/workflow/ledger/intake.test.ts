@@ -19,7 +19,10 @@ describe('DynamoLedger.recordIntake', () => {
   it('opens an incident for a new finding, takes the resource lock and lists it as open', async () => {
     const clock = testClock('2025-03-01T12:00:00.000Z');
     const ledger = await db.freshLedger(clock);
-    const request = makeRequest();
+    const request = makeRequest({
+      firstSeen: '2025-02-27T08:00:00.000Z',
+      lastSeen: '2025-03-01T11:58:00.000Z',
+    });
 
     const result = await ledger.recordIntake(request, makeDecision());
 
@@ -32,7 +35,7 @@ describe('DynamoLedger.recordIntake', () => {
       findingCount: 1,
       evidence: [],
       steps: [],
-      detectedAt: request.firstSeen,
+      detectedAt: request.lastSeen,
       createdAt: '2025-03-01T12:00:00.000Z',
       updatedAt: '2025-03-01T12:00:00.000Z',
     });
