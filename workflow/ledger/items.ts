@@ -74,9 +74,8 @@ export function newIncidentItem(
   createdAt: string,
 ): Item & ItemKey {
   const ignored = decision.route === 'ignore';
-  // The first delivery's lastSeen: when the detector published what it saw (firstSeen can be days earlier for an
-  // aggregated finding, which would inflate detect-to-contain times).
-  const lastSeen = Date.parse(request.lastSeen);
+  // detectedAt is when Airlock received the finding: time-to-contain measures what Airlock controls. The
+  // detector's own timestamps (firstSeen/lastSeen, which drills replay from years ago) stay on the request.
   const record: IncidentRecord = {
     incidentId,
     status: ignored ? 'IGNORED' : 'OPEN',
@@ -86,7 +85,7 @@ export function newIncidentItem(
     findingCount: 1,
     evidence: [],
     steps: [],
-    detectedAt: Number.isNaN(lastSeen) ? createdAt : new Date(lastSeen).toISOString(),
+    detectedAt: createdAt,
     createdAt,
     updatedAt: createdAt,
     ...(ignored ? { closedAt: createdAt } : {}),

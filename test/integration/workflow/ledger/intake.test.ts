@@ -35,7 +35,7 @@ describe('DynamoLedger.recordIntake', () => {
       findingCount: 1,
       evidence: [],
       steps: [],
-      detectedAt: request.lastSeen,
+      detectedAt: '2025-03-01T12:00:00.000Z', // when Airlock received it
       createdAt: '2025-03-01T12:00:00.000Z',
       updatedAt: '2025-03-01T12:00:00.000Z',
     });
