@@ -1,0 +1,68 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { ValidationError } from '../../workflow/errors';
+import type { Authorizer } from '../authz';
+import { refuseNotResponder } from '../authz';
+import type { BotDeps } from '../deps';
+import { message, type SlackMessage, section } from '../messages/blocks';
+import type { CommandContext } from './context';
+import { helpCommand } from './help';
+import { isolateCommand } from './isolate';
+import { listCommand } from './list';
+import { type IrCommand, parseIrCommand } from './parse';
+import { statusCommand } from './status';
+
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+function invalid(error: ValidationError): SlackMessage {
+  const text = `:warning: ${error.message}`;
+  return message(`${error.field}: ${error.message}`, [
+    section(`${text}\n_\`/ir help\` shows every command._`),
+  ]);
+}
+
+async function dispatch(command: IrCommand, ctx: CommandContext): Promise<SlackMessage> {
+  if (command.kind === 'help') return helpCommand(command.problem);
+  // Everything but help shows or changes incidents: responders only.
+  if (!(await ctx.authz.isResponder(ctx.userId, ctx.client))) {
+    ctx.log.warn({ userId: ctx.userId, command: command.kind }, 'refused /ir from a non-responder');
+    const refusal = refuseNotResponder(ctx.deps.settings);
+    return message(refusal.message, [section(`:no_entry: ${refusal.message}`)]);
+  }
+  switch (command.kind) {
+    case 'isolate':
+      return isolateCommand(command, ctx);
+    case 'status':
+      return statusCommand(command, ctx);
+    case 'list':
+      return listCommand(ctx);
+  }
+}
+
+/**
+ * `/ir …`: parse once, dispatch, answer ephemerally in the acknowledgement itself (one HTTP response, no extra
+ * Slack call). Bad arguments are answered with what was wrong; anything unexpected is acknowledged empty and
+ * rethrown to the global error handler, which replies through response_url with an error id.
+ */
+export async function irCommand(args: CommandArgs, deps: BotDeps, authz: Authorizer): Promise<void> {
+  const { command, ack, client } = args;
+  const ctx: CommandContext = {
+    deps,
+    authz,
+    client,
+    userId: command.user_id,
+    teamDomain: command.team_domain,
+    channelId: command.channel_id,
+    log: deps.log.child({ userId: command.user_id, command: 'ir' }),
+  };
+  let reply: SlackMessage;
+  try {
+    reply = await dispatch(parseIrCommand(command.text ?? ''), ctx);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) {
+      await ack();
+      throw error;
+    }
+    reply = invalid(error);
+  }
+  await ack({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { ValidationError } from '../../workflow/errors';
+
+/** The one parser of `/ir` text. Everything downstream gets typed values. */
+export const INSTANCE_ID_RE = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+export const INCIDENT_ID_RE = /^inc-[0-9a-f]{16}$/;
+const ACCOUNT_RE = /^\d{12}$/;
+const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+export const IsolateArgsSchema = z.object({
+  instanceId: z
+    .string()
+    .regex(
+      INSTANCE_ID_RE,
+      'is not an EC2 instance id: expected `i-` and 8 or 17 lowercase hex characters, e.g. `i-0123456789abcdef0`',
+    ),
+  accountId: z
+    .string()
+    .regex(ACCOUNT_RE, 'is not an AWS account id: expected 12 digits, e.g. `account 123456789012`')
+    .optional(),
+  region: z.string().regex(REGION_RE, 'is not an AWS region name, e.g. `region eu-west-1`').optional(),
+  reason: z.string().max(500, 'is too long: keep the reason under 500 characters').optional(),
+  plan: z.boolean(),
+});
+export type IsolateArgs = z.infer<typeof IsolateArgsSchema>;
+
+export type IrCommand =
+  | ({ kind: 'isolate' } & IsolateArgs)
+  | { kind: 'status'; incidentId: string }
+  | { kind: 'status'; instanceId: string }
+  | { kind: 'list' }
+  | { kind: 'help'; problem?: string };
+
+const FIELD_NAMES: Record<string, string> = {
+  instanceId: 'instance-id',
+  accountId: 'account',
+  region: 'region',
+  reason: 'reason',
+  plan: '--plan',
+};
+
+function parseIsolate(tokens: string[]): IrCommand {
+  const raw: { instanceId?: string; accountId?: string; region?: string; reason?: string; plan: boolean } = {
+    plan: false,
+  };
+  const rest = tokens.filter((t) => {
+    if (t.toLowerCase() === '--plan') {
+      raw.plan = true;
+      return false;
+    }
+    return true;
+  });
+  const [instanceId, ...options] = rest;
+  if (!instanceId) {
+    throw new ValidationError(
+      'missing the instance id: `/ir isolate <instance-id> [account <12 digits>] [region <name>] [reason …] [--plan]`',
+      'instance-id',
+    );
+  }
+  raw.instanceId = instanceId;
+  for (let i = 0; i < options.length; i += 1) {
+    const keyword = options[i]?.toLowerCase();
+    if (keyword === 'reason') {
+      raw.reason = options.slice(i + 1).join(' ');
+      if (!raw.reason)
+        throw new ValidationError(
+          '`reason` needs some text after it, e.g. `reason beaconing to C2`',
+          'reason',
+        );
+      break;
+    }
+    if (keyword === 'account' || keyword === 'region') {
+      const value = options[i + 1];
+      if (value === undefined) {
+        throw new ValidationError(
+          keyword === 'account'
+            ? '`account` needs a value: `account 123456789012`'
+            : '`region` needs a value: `region eu-west-1`',
+          keyword,
+        );
+      }
+      if (keyword === 'account') raw.accountId = value;
+      else raw.region = value;
+      i += 1;
+      continue;
+    }
+    throw new ValidationError(
+      `unexpected \`${options[i]}\`: after the instance id use \`account <12 digits>\`, \`region <name>\`, \`reason …\` or \`--plan\``,
+      'arguments',
+    );
+  }
+  const parsed = IsolateArgsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? 'arguments');
+    const field = FIELD_NAMES[key] ?? key;
+    const value = (raw as Record<string, unknown>)[key];
+    throw new ValidationError(`${field} \`${String(value)}\` ${issue?.message ?? 'is invalid'}`, field);
+  }
+  return { kind: 'isolate', ...parsed.data };
+}
+
+function parseStatus(tokens: string[]): IrCommand {
+  const [target, ...extra] = tokens;
+  if (!target) {
+    throw new ValidationError('missing what to look up: `/ir status <incident-id | instance-id>`', 'target');
+  }
+  if (extra.length) {
+    throw new ValidationError(`unexpected \`${extra.join(' ')}\`: \`/ir status\` takes one id`, 'target');
+  }
+  if (INCIDENT_ID_RE.test(target)) return { kind: 'status', incidentId: target };
+  if (INSTANCE_ID_RE.test(target)) return { kind: 'status', instanceId: target };
+  throw new ValidationError(
+    `\`${target}\` is neither an incident id (\`inc-\` and 16 hex characters) nor an instance id (\`i-0123456789abcdef0\`)`,
+    'target',
+  );
+}
+
+/**
+ * Parses the text after `/ir`. Throws ValidationError (naming the field) for a recognised subcommand with
+ * bad arguments; anything unrecognised is `help` with the problem stated.
+ */
+export function parseIrCommand(text: string): IrCommand {
+  const tokens = text.trim().split(/\s+/).filter(Boolean);
+  const [sub, ...args] = tokens;
+  switch (sub?.toLowerCase()) {
+    case 'isolate':
+      return parseIsolate(args);
+    case 'status':
+      return parseStatus(args);
+    case 'list':
+      return { kind: 'list' };
+    case undefined:
+    case 'help':
+      return { kind: 'help' };
+    default:
+      return { kind: 'help', problem: `Unknown subcommand \`${sub}\`.` };
+  }
+}

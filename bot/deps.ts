@@ -1,0 +1,53 @@
+import type { WebClient } from '@slack/web-api';
+import type { SlackSettings } from '../workflow/config';
+import type { Planner } from '../workflow/domain/plan';
+import type { Ledger } from '../workflow/ledger/ledger';
+import type { IncidentRecord } from '../workflow/ledger/types';
+import type { Logger } from '../workflow/log';
+import type { Clock, Executions } from '../workflow/ports';
+
+/** What a responder asks for with `/ir isolate` (or the review notice's "Contain now" button). */
+export interface ManualIsolateRequest {
+  instanceId: string;
+  accountId: string;
+  region: string;
+  reason?: string;
+  /** The Slack user who asked: recorded as the requester (four-eyes). */
+  requesterSlackUserId: string;
+  /** Set when the request comes from a review notice's "Contain now" button. */
+  fromIncidentId?: string;
+}
+
+/**
+ * What the single intake path answered. `opened`: new incident, execution started. `repeat`/`attached`: the
+ * resource already has an open incident (returned). `rejected`: the request was invalid (`error` names the field).
+ * `ignored`: recorded but routed to ignore.
+ */
+export interface StartIncidentResult {
+  outcome: 'opened' | 'repeat' | 'attached' | 'rejected' | 'ignored';
+  incident?: IncidentRecord;
+  error?: { message: string; field: string };
+}
+
+export type StartIncident = (request: ManualIsolateRequest) => Promise<StartIncidentResult>;
+
+/** Everything the Bolt listeners need, injected (production: DynamoDB + Step Functions; offline: dynalite + engine). */
+export interface BotDeps {
+  ledger: Ledger;
+  executions: Executions;
+  startIncident: StartIncident;
+  planner: Planner;
+  settings: SlackSettings;
+  scope: { homeAccountId: string; defaultRegion: string };
+  clock: Clock;
+  log: Logger;
+}
+
+/** What every bot task (Notify, RequestApproval, Escalate) is given. */
+export interface BotTaskDeps {
+  ledger: Ledger;
+  slack: WebClient;
+  settings: SlackSettings;
+  clock: Clock;
+  log: Logger;
+}

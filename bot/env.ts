@@ -1,0 +1,32 @@
+import { type SlackSettings, SlackSettingsSchema } from '../workflow/config';
+
+export type Env = Record<string, string | undefined>;
+
+/** A required environment variable; a missing one fails with its name. */
+export function requiredEnv(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * SlackSettings from the environment CDK sets: SLACK_SOC_CHANNEL, SLACK_REVIEW_CHANNEL, SLACK_SOC_LEAD_USER_ID,
+ * SLACK_RESPONDER_USER_IDS (comma-separated), SLACK_RESPONDER_GROUP_ID (optional), SLACK_FOUR_EYES (default true).
+ */
+export function slackSettingsFromEnv(env: Env): SlackSettings {
+  return SlackSettingsSchema.parse({
+    socChannel: requiredEnv(env, 'SLACK_SOC_CHANNEL'),
+    reviewChannel: requiredEnv(env, 'SLACK_REVIEW_CHANNEL'),
+    socLeadUserId: requiredEnv(env, 'SLACK_SOC_LEAD_USER_ID'),
+    responderUserIds: list(env.SLACK_RESPONDER_USER_IDS),
+    ...(env.SLACK_RESPONDER_GROUP_ID ? { responderGroupId: env.SLACK_RESPONDER_GROUP_ID } : {}),
+    fourEyes: env.SLACK_FOUR_EYES === undefined ? true : env.SLACK_FOUR_EYES !== 'false',
+  });
+}

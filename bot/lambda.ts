@@ -1,0 +1,83 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AwsLambdaReceiver } from '@slack/bolt';
+import { createLogger } from '../workflow/log';
+import { createBotApp } from './app';
+import { boltLogger } from './bolt-logger';
+import type { BotDeps } from './deps';
+import { type Env, requiredEnv } from './env';
+import { productionBotDeps } from './production';
+import { loadSlackSecret } from './secrets';
+
+type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
+type AwsEvent = Parameters<AwsHandler>[0];
+type AwsResponse = Awaited<ReturnType<AwsHandler>>;
+
+export interface LambdaBotOptions {
+  /** SLACK_SECRET_ARN: JSON {signingSecret, botToken}. */
+  secretArn: string;
+  botId: string;
+  botUserId: string;
+  secrets: SecretsManagerClient;
+  /** Built once per container, after the secret. */
+  deps: () => Promise<BotDeps>;
+  slackApiUrl?: string;
+}
+
+/**
+ * The Slack endpoint behind API Gateway (HTTP API v2 or REST v1). Per container, once: the secret (signing secret
+ * and bot token), the deps and the Bolt app. No auth.test at cold start (botId/botUserId come from the
+ * environment). Each request: Bolt's AwsLambdaReceiver verifies the signature on the raw (base64-decoded) body
+ * and runs the listener. A body Bolt cannot even parse is answered 400, never a Lambda error.
+ */
+export function createLambdaHandler(
+  options: () => LambdaBotOptions,
+): (event: AwsEvent, context: unknown) => Promise<AwsResponse> {
+  let ready: Promise<AwsHandler> | undefined;
+  const log = createLogger('airlock-bot');
+  const init = async (): Promise<AwsHandler> => {
+    const o = options();
+    const secret = await loadSlackSecret(o.secrets, o.secretArn);
+    const deps = await o.deps();
+    const receiver = new AwsLambdaReceiver({
+      signingSecret: secret.signingSecret,
+      logger: boltLogger(deps.log),
+      invalidRequestSignatureHandler: ({ ts }) =>
+        deps.log.warn({ ts }, 'rejected a request with an invalid signature'),
+    });
+    createBotApp({
+      receiver,
+      token: secret.botToken,
+      botId: o.botId,
+      botUserId: o.botUserId,
+      deps,
+      ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
+    });
+    return receiver.toHandler();
+  };
+  return async (event, context) => {
+    ready ??= init().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    const handle = await ready;
+    try {
+      return await handle(event, context);
+    } catch (error) {
+      log.warn({ err: error }, 'could not process a request');
+      return { statusCode: 400, body: '' };
+    }
+  };
+}
+
+/** Production options from the environment CDK sets (read at the first request of a container). */
+export function productionOptions(env: Env = process.env): LambdaBotOptions {
+  return {
+    secretArn: requiredEnv(env, 'SLACK_SECRET_ARN'),
+    botId: requiredEnv(env, 'SLACK_BOT_ID'),
+    botUserId: requiredEnv(env, 'SLACK_BOT_USER_ID'),
+    secrets: new SecretsManagerClient({}),
+    deps: async () => productionBotDeps(env),
+  };
+}
+
+export const handler = createLambdaHandler(() => productionOptions());

@@ -1,0 +1,18 @@
+import { COMMANDS } from '../ids';
+import { message, type SlackMessage, section } from './blocks';
+
+const c = COMMANDS.ir;
+
+/** `/ir help`, and the answer to anything `/ir` does not understand. */
+export function usage(problem?: string): SlackMessage {
+  const lines = [
+    `\`${c} isolate <instance-id> [account <12 digits>] [region <name>] [reason …] [--plan]\`: contain an EC2 instance (\`--plan\` shows what would change, and changes nothing)`,
+    `\`${c} status <incident-id | instance-id>\`: steps, evidence and approval of one incident`,
+    `\`${c} list\`: open incidents and whom they wait on`,
+    `\`${c} help\`: this help`,
+  ];
+  const head = problem ? `:warning: ${problem}\n\n` : '';
+  return message(`${problem ? `${problem} ` : ''}Usage: ${c} isolate | status | list | help`, [
+    section(`${head}*Airlock* commands:\n${lines.map((l) => `• ${l}`).join('\n')}`),
+  ]);
+}

@@ -1,0 +1,80 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { productionClientFactory } from '../workflow/aws/client-factory';
+import { RoutingPolicySchema, ScopeSchema, WorkflowSettingsSchema } from '../workflow/config';
+import { planEc2Containment } from '../workflow/domain/ec2/plan';
+import { DynamoLedger } from '../workflow/ledger/dynamo-ledger';
+import { createLogger } from '../workflow/log';
+import { systemClock } from '../workflow/ports';
+import type { BotDeps } from './deps';
+import { type Env, requiredEnv, slackSettingsFromEnv } from './env';
+import { SfnExecutions } from './sfn-executions';
+import { startIncidentVia } from './start-incident';
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function json(env: Env, name: string): unknown {
+  const value = env[name];
+  if (!value) return {};
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new Error(`environment variable ${name} is not JSON`);
+  }
+}
+
+/**
+ * The bot's production deps, from the environment CDK sets: TABLE_NAME, STATE_MACHINE_ARN, HOME_ACCOUNT_ID,
+ * ALLOWED_ACCOUNT_IDS, ALLOWED_REGIONS, RESPONDER_ROLE_NAME, DEFAULT_REGION (else AWS_REGION), the SLACK_* settings
+ * (bot/env.ts), and optional WORKFLOW_SETTINGS / ROUTING_POLICY JSON (validated, with the runbook's defaults).
+ */
+export function productionBotDeps(env: Env = process.env): BotDeps {
+  const log = createLogger('airlock-bot');
+  const clock = systemClock;
+  const scope = ScopeSchema.parse({
+    homeAccountId: requiredEnv(env, 'HOME_ACCOUNT_ID'),
+    allowedAccountIds: list(env.ALLOWED_ACCOUNT_IDS),
+    allowedRegions: list(env.ALLOWED_REGIONS),
+    ...(env.RESPONDER_ROLE_NAME ? { responderRoleName: env.RESPONDER_ROLE_NAME } : {}),
+  });
+  const defaultRegion = env.DEFAULT_REGION ?? requiredEnv(env, 'AWS_REGION');
+  const settings = WorkflowSettingsSchema.parse(json(env, 'WORKFLOW_SETTINGS'));
+  const ledger = new DynamoLedger({
+    doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    tableName: requiredEnv(env, 'TABLE_NAME'),
+    clock,
+  });
+  const executions = new SfnExecutions(new SFNClient({}), requiredEnv(env, 'STATE_MACHINE_ARN'));
+  const clients = productionClientFactory({
+    homeAccountId: scope.homeAccountId,
+    allowedAccountIds: scope.allowedAccountIds,
+    responderRoleName: scope.responderRoleName,
+  });
+  return {
+    ledger,
+    executions,
+    startIncident: startIncidentVia({
+      ledger,
+      executions,
+      policy: RoutingPolicySchema.parse(json(env, 'ROUTING_POLICY')),
+      settings,
+      clock,
+      log,
+      scope,
+      defaultRegion,
+    }),
+    planner: async (target) => planEc2Containment(await clients(target), target, settings),
+    settings: slackSettingsFromEnv(env),
+    scope: { homeAccountId: scope.homeAccountId, defaultRegion },
+    clock,
+    log,
+  };
+}

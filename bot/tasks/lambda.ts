@@ -1,0 +1,55 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { DynamoLedger } from '../../workflow/ledger/dynamo-ledger';
+import { createLogger } from '../../workflow/log';
+import { systemClock } from '../../workflow/ports';
+import { boltLogger } from '../bolt-logger';
+import type { BotTaskDeps } from '../deps';
+import { requiredEnv, slackSettingsFromEnv } from '../env';
+import { loadSlackSecret } from '../secrets';
+
+/**
+ * WebClient settings for the workflow's Slack tasks: they are off the request path, so they may wait out a 429
+ * (Retry-After) and retry 5xx a few times, but stay bounded well inside the Lambda timeout (30 s).
+ */
+export const TASK_CLIENT: Pick<WebClientOptions, 'retryConfig' | 'timeout'> = {
+  retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true },
+  timeout: 5000,
+};
+
+let deps: Promise<BotTaskDeps> | undefined;
+
+/** Production deps, built once per container: the ledger, the Slack client (token from Secrets Manager), settings. */
+export function productionTaskDeps(
+  env: Record<string, string | undefined> = process.env,
+): Promise<BotTaskDeps> {
+  deps ??= (async () => {
+    const log = createLogger(env.AIRLOCK_TASK ?? 'airlock-bot-task');
+    const secret = await loadSlackSecret(new SecretsManagerClient({}), requiredEnv(env, 'SLACK_SECRET_ARN'));
+    return {
+      ledger: new DynamoLedger({
+        doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+          marshallOptions: { removeUndefinedValues: true },
+        }),
+        tableName: requiredEnv(env, 'TABLE_NAME'),
+      }),
+      slack: new WebClient(secret.botToken, { ...TASK_CLIENT, logger: boltLogger(log) }),
+      settings: slackSettingsFromEnv(env),
+      clock: systemClock,
+      log,
+    };
+  })().catch((error: unknown) => {
+    deps = undefined;
+    throw error;
+  });
+  return deps;
+}
+
+/** Wraps a bot task's `run` as a Lambda handler. Errors keep their names (the ASL Retry/Catch contract). */
+export function botTaskHandler<O>(
+  run: (deps: BotTaskDeps, input: unknown) => Promise<O>,
+): (event: unknown) => Promise<O> {
+  return async (event: unknown) => run(await productionTaskDeps(), event);
+}

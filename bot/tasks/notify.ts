@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { approvalIdFor } from '../../workflow/intake/ids';
+import type { ApprovalRecord } from '../../workflow/ledger/types';
+import type { BotTaskDeps } from '../deps';
+import { approvalMessage } from '../messages/approval';
+import { evidenceManifest } from '../messages/evidence-manifest';
+import { failureNotice } from '../messages/failure-notice';
+import { stepReply } from '../messages/step-reply';
+import { ensureCard, loadIncident, type PostedIncident, postInThread, refreshCard } from './card';
+import { botTaskHandler } from './lambda';
+import { slackCall } from './slack-call';
+
+/** Phases the state machine notifies (workflow/definition.asl.json) plus the ones other callers use. */
+export const NOTIFY_PHASES = [
+  'opened',
+  'progress',
+  'isolated',
+  'contained',
+  'awaiting-approval',
+  'decided',
+  'restored',
+  'resolved',
+  'escalated',
+  'unresolved',
+  'failed',
+  'notice',
+] as const;
+export type NotifyPhase = (typeof NOTIFY_PHASES)[number];
+
+export const NotifyInputSchema = z.object({ incidentId: z.string().min(1), phase: z.enum(NOTIFY_PHASES) });
+
+/** Phases after which every copy of the approval message (thread, lead's DM) shows the outcome. */
+const APPROVAL_OUTCOME_PHASES: ReadonlySet<NotifyPhase> = new Set([
+  'decided',
+  'resolved',
+  'restored',
+  'unresolved',
+]);
+/** Phases with a one-off message in the thread (posted once, tracked in the audit trail). */
+const ONE_OFF: Partial<Record<NotifyPhase, 'evidence-manifest' | 'failure-notice'>> = {
+  contained: 'evidence-manifest',
+  failed: 'failure-notice',
+};
+
+export interface NotifyOutput {
+  cardPosted: boolean;
+  stepsPosted: string[];
+  oneOff?: string;
+  approvalCopiesUpdated: number;
+}
+
+async function postOneOff(
+  deps: BotTaskDeps,
+  incident: PostedIncident,
+  phase: NotifyPhase,
+  kind: 'evidence-manifest' | 'failure-notice',
+): Promise<boolean> {
+  const audit = await deps.ledger.listAudit(incident.incidentId);
+  if (audit.some((e) => e.action === 'slack-posted' && e.detail?.message === kind)) return false;
+  const m =
+    kind === 'evidence-manifest'
+      ? evidenceManifest(incident)
+      : failureNotice(incident, deps.settings.socLeadUserId);
+  const ref = await postInThread(deps, incident, `post the ${kind}`, m);
+  await deps.ledger.appendAudit({
+    incidentId: incident.incidentId,
+    at: deps.clock.now().toISOString(),
+    actor: 'system',
+    action: 'slack-posted',
+    detail: { message: kind, phase, channel: ref.channel, ts: ref.ts },
+  });
+  return true;
+}
+
+async function refreshApprovalCopies(deps: BotTaskDeps, incident: PostedIncident): Promise<number> {
+  const approvals = (
+    await Promise.all(
+      (['primary', 'escalation'] as const).map((kind) =>
+        deps.ledger.getApproval(approvalIdFor(incident.incidentId, kind)),
+      ),
+    )
+  ).filter((a): a is ApprovalRecord => a !== undefined);
+  let updated = 0;
+  for (const approval of approvals) {
+    const m = approvalMessage(approval, incident, deps.clock.now(), {
+      socLeadUserId: deps.settings.socLeadUserId,
+      fourEyes: deps.settings.fourEyes,
+    });
+    for (const ref of approval.slack ?? []) {
+      await slackCall(deps, incident.incidentId, 'update an approval message', () =>
+        deps.slack.chat.update({ channel: ref.channel, ts: ref.ts, text: m.text, blocks: m.blocks }),
+      );
+      updated += 1;
+    }
+  }
+  return updated;
+}
+
+/**
+ * Notify: the incident's Slack thread follows the ledger. Posts the card once (storing its ts), then one threaded
+ * reply per step not yet posted (marked `notified` in the ledger, so a re-run never posts twice), the phase's
+ * one-off message (evidence manifest, failure notice paging the SOC lead), the outcome on every approval copy,
+ * and finally the card's status line.
+ */
+export async function run(deps: BotTaskDeps, input: unknown): Promise<NotifyOutput> {
+  const { incidentId, phase } = NotifyInputSchema.parse(input);
+  const log = deps.log.child({ incidentId, phase, task: 'Notify' });
+  const loaded = await loadIncident(deps, incidentId);
+  const output: NotifyOutput = { cardPosted: false, stepsPosted: [], approvalCopiesUpdated: 0 };
+  if (loaded.route === 'ignore') {
+    log.info('ignored incident: nothing to post');
+    return output;
+  }
+  const { incident, posted } = await ensureCard(deps, loaded);
+  output.cardPosted = posted;
+
+  for (const step of incident.steps) {
+    if (step.notified) continue;
+    await postInThread(deps, incident, `post step ${step.name}`, stepReply(step));
+    await deps.ledger.recordStep(incidentId, { ...step, notified: true });
+    output.stepsPosted.push(step.name);
+  }
+
+  const oneOff = ONE_OFF[phase];
+  if (oneOff && (await postOneOff(deps, incident, phase, oneOff))) output.oneOff = oneOff;
+
+  if (APPROVAL_OUTCOME_PHASES.has(phase))
+    output.approvalCopiesUpdated = await refreshApprovalCopies(deps, incident);
+
+  if (!posted) await refreshCard(deps, incident);
+  log.info(output, 'notified');
+  return output;
+}
+
+export const handler = botTaskHandler(run);

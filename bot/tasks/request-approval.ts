@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { approvalIdFor } from '../../workflow/intake/ids';
+import type { ApprovalRecord } from '../../workflow/ledger/types';
+import type { BotTaskDeps } from '../deps';
+import { approvalMessage } from '../messages/approval';
+import { ensureCard, loadIncident, type PostedIncident, postInThread, refreshCard } from './card';
+import { botTaskHandler } from './lambda';
+import { slackCall } from './slack-call';
+
+export const CallbackInputSchema = z.object({
+  incidentId: z.string().min(1),
+  taskToken: z.string().min(1),
+  timeoutSeconds: z.number().int().positive(),
+});
+
+export interface ApprovalTaskOutput {
+  approvalId: string;
+  messages: { channel: string; ts: string }[];
+}
+
+/** Posts the approval message once; on a re-run, re-renders the copies it already posted instead. */
+export async function showApproval(
+  deps: BotTaskDeps,
+  incident: PostedIncident,
+  approval: ApprovalRecord,
+  alreadyShownIn: (ref: { channel: string; ts: string }) => boolean,
+  post: () => Promise<{ channel: string; ts: string }>,
+): Promise<{ channel: string; ts: string }> {
+  const existing = (approval.slack ?? []).find(alreadyShownIn);
+  if (existing) {
+    const m = approvalMessage(approval, incident, deps.clock.now(), {
+      socLeadUserId: deps.settings.socLeadUserId,
+      fourEyes: deps.settings.fourEyes,
+    });
+    await slackCall(deps, incident.incidentId, 'update the approval message', () =>
+      deps.slack.chat.update({ channel: existing.channel, ts: existing.ts, text: m.text, blocks: m.blocks }),
+    );
+    return existing;
+  }
+  const ref = await post();
+  await deps.ledger.addApprovalMessage(approval.approvalId, ref);
+  return ref;
+}
+
+/**
+ * RequestApproval (callback task, `waitForTaskToken`): store the token in the ledger (never in Slack), post
+ * Approve/Reject in the incident's thread, mark the incident AWAITING_APPROVAL. The execution then waits for the
+ * bot's SendTaskSuccess/SendTaskFailure or its own timeout (→ Escalate).
+ */
+export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTaskOutput> {
+  const { incidentId, taskToken, timeoutSeconds } = CallbackInputSchema.parse(input);
+  const log = deps.log.child({ incidentId, task: 'RequestApproval' });
+  const { incident } = await ensureCard(deps, await loadIncident(deps, incidentId));
+  const now = deps.clock.now();
+  const approvalId = approvalIdFor(incidentId, 'primary');
+  const requester = incident.request.requester?.slackUserId;
+  const approval = await deps.ledger.createApproval({
+    approvalId,
+    incidentId,
+    taskToken,
+    kind: 'primary',
+    ...(requester ? { requesterSlackUserId: requester } : {}),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(),
+  });
+  if (approval.decision) log.warn({ decision: approval.decision }, 'approval was already decided');
+  const ref = await showApproval(
+    deps,
+    incident,
+    approval,
+    (r) => r.channel === incident.slack.channel,
+    () =>
+      postInThread(
+        deps,
+        incident,
+        'post the approval request',
+        approvalMessage(approval, incident, now, {
+          socLeadUserId: deps.settings.socLeadUserId,
+          fourEyes: deps.settings.fourEyes,
+        }),
+      ),
+  );
+  const awaiting = await deps.ledger.setStatus(incidentId, 'AWAITING_APPROVAL', {
+    approval: { approvalId, state: 'pending' },
+  });
+  await refreshCard(deps, { ...awaiting, slack: incident.slack });
+  log.info({ approvalId, expiresAt: approval.expiresAt }, 'approval requested');
+  return { approvalId, messages: [ref] };
+}
+
+export const handler = botTaskHandler(run);

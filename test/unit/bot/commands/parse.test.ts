@@ -1,0 +1,73 @@
+import { parseIrCommand } from '../../../../bot/commands/parse';
+import { ValidationError } from '../../../../workflow/errors';
+
+function fieldOf(text: string): string {
+  try {
+    parseIrCommand(text);
+  } catch (error) {
+    if (error instanceof ValidationError) return error.field;
+    throw error;
+  }
+  throw new Error(`"${text}" parsed`);
+}
+
+describe('parseIrCommand', () => {
+  it('parses isolate with account, region, reason and --plan in any position', () => {
+    expect(
+      parseIrCommand(
+        'isolate i-0abc1234def567890 account 210987654321 region eu-west-1 reason beaconing to C2 --plan',
+      ),
+    ).toEqual({
+      kind: 'isolate',
+      instanceId: 'i-0abc1234def567890',
+      accountId: '210987654321',
+      region: 'eu-west-1',
+      reason: 'beaconing to C2',
+      plan: true,
+    });
+    expect(parseIrCommand('  ISOLATE   i-12345678  --plan ')).toEqual({
+      kind: 'isolate',
+      instanceId: 'i-12345678',
+      plan: true,
+    });
+  });
+
+  it('rejects an instance id that is not i- and 8 or 17 hex characters, naming the field', () => {
+    for (const bad of ['i-123', 'i-0ABC1234DEF567890', 'instance-1', 'i-0abc1234def56789']) {
+      expect(fieldOf(`isolate ${bad}`)).toBe('instance-id');
+    }
+    expect(() => parseIrCommand('isolate i-123')).toThrow(/e\.g\. `i-0123456789abcdef0`/);
+  });
+
+  it('rejects a missing instance id, a bad account, a bad region and stray words, naming each field', () => {
+    expect(fieldOf('isolate')).toBe('instance-id');
+    expect(fieldOf('isolate i-12345678 account 1234')).toBe('account');
+    expect(fieldOf('isolate i-12345678 account')).toBe('account');
+    expect(fieldOf('isolate i-12345678 region Mars')).toBe('region');
+    expect(fieldOf('isolate i-12345678 please')).toBe('arguments');
+    expect(fieldOf('isolate i-12345678 reason')).toBe('reason');
+  });
+
+  it('parses status by incident id or instance id, and rejects anything else', () => {
+    expect(parseIrCommand('status inc-0123456789abcdef')).toEqual({
+      kind: 'status',
+      incidentId: 'inc-0123456789abcdef',
+    });
+    expect(parseIrCommand('status i-0abc1234def567890')).toEqual({
+      kind: 'status',
+      instanceId: 'i-0abc1234def567890',
+    });
+    expect(fieldOf('status')).toBe('target');
+    expect(fieldOf('status banana')).toBe('target');
+  });
+
+  it('answers help for help, nothing, and unknown subcommands (stating the unknown one)', () => {
+    expect(parseIrCommand('help')).toEqual({ kind: 'help' });
+    expect(parseIrCommand('')).toEqual({ kind: 'help' });
+    expect(parseIrCommand('list')).toEqual({ kind: 'list' });
+    expect(parseIrCommand('frobnicate now')).toEqual({
+      kind: 'help',
+      problem: 'Unknown subcommand `frobnicate`.',
+    });
+  });
+});
