@@ -11,7 +11,7 @@ import { LedgerTicketSink } from '../../../../../workflow/ticket-sinks';
 import { FakeLedger } from '../../../../helpers/fake-ledger';
 import { TEST_REGION } from '../../../../helpers/requests';
 
-/** A clock tests move by hand. Starts 2 minutes after the default request's lastSeen (11:58). */
+/** A clock tests move by hand. Starts at 12:00:00, 2 minutes after the default request's lastSeen (11:58). */
 export class ManualClock {
   private t = Date.parse('2025-03-01T12:00:00.000Z');
   now(): Date {

@@ -1,0 +1,128 @@
+import type { AwsClients } from '../../aws/clients';
+import type { IncidentRecord, IncidentStatus } from '../../ledger/types';
+import type { WorkflowTaskDeps } from '../../tasks/deps';
+import { runStep } from '../../tasks/step';
+import { type DecisionInfo, resolveDecision } from './decision';
+import type { CloseIncidentInput, CloseOutcome } from './input';
+import { requireIncident } from './lifecycle';
+import { type FindingWorkflowStatus, setFindingWorkflow } from './security-hub';
+
+export const CLOSE_STATUS: Record<CloseOutcome, IncidentStatus> = {
+  approved: 'RESOLVED',
+  rejected: 'RESTORED',
+  unresolved: 'ESCALATED_UNRESOLVED',
+  notified: 'NOTIFIED',
+  failed: 'FAILED',
+};
+
+/** Security Hub Workflow.Status per outcome (a failed incident is left for the humans paged). */
+export const SECURITY_HUB_STATUS: Partial<Record<CloseOutcome, FindingWorkflowStatus>> = {
+  approved: 'RESOLVED',
+  rejected: 'SUPPRESSED',
+  unresolved: 'NOTIFIED',
+  notified: 'NOTIFIED',
+};
+
+/** Audit action recording a BatchUpdateFindings that Security Hub applied (a re-run does not call it again). */
+export const SECURITY_HUB_AUDIT_ACTION = 'securityhub-workflow-updated';
+
+export interface CloseIncidentOutput {
+  status: IncidentStatus;
+  /** containedAt − detectedAt, when the resource was contained. */
+  timeToContainSeconds?: number;
+  /** The Security Hub workflow status set (only for findings that came through Security Hub). */
+  securityHubStatus?: FindingWorkflowStatus;
+}
+
+export function securityHubNote(outcome: CloseOutcome, incidentId: string, decision: DecisionInfo): string {
+  const by = decision.decidedBy ?? 'unknown';
+  switch (outcome) {
+    case 'approved':
+      return `Airlock: contained and approved by ${by}; incident ${incidentId}`;
+    case 'rejected':
+      return `Airlock: false positive, restored (rejected by ${by}); incident ${incidentId}`;
+    case 'unresolved':
+      return `Airlock: contained; nobody answered the approval or the escalation, left contained for review; incident ${incidentId}`;
+    case 'notified':
+      return `Airlock: responders notified; incident ${incidentId}`;
+    case 'failed':
+      return `Airlock: containment failed, on-call paged; incident ${incidentId}`;
+  }
+}
+
+export function timeToContainSeconds(incident: Pick<IncidentRecord, 'detectedAt' | 'containedAt'>) {
+  if (!incident.containedAt) return undefined;
+  const ms = Date.parse(incident.containedAt) - Date.parse(incident.detectedAt);
+  return Number.isFinite(ms) ? Math.max(0, Math.round(ms / 1000)) : undefined;
+}
+
+/**
+ * Ends the incident: the ledger status for the outcome (with decidedAt and closedAt), time-to-contain in the
+ * step summary, and — for Security Hub findings — the finding's workflow status with a note. Idempotent: the
+ * status is set only when it changes, BatchUpdateFindings only when no earlier call is recorded.
+ */
+export async function closeIncident(
+  clients: AwsClients | undefined,
+  deps: WorkflowTaskDeps,
+  input: CloseIncidentInput,
+): Promise<CloseIncidentOutput> {
+  const { incidentId, request, outcome } = input;
+  const incident = await requireIncident(deps.ledger, incidentId);
+  const status = CLOSE_STATUS[outcome];
+  return runStep(deps, incidentId, 'close-incident', input, async () => {
+    const decided = outcome === 'approved' || outcome === 'rejected';
+    const decision = decided ? await resolveDecision(deps.ledger, incident, input.decision) : {};
+
+    const shStatus = request.securityHub ? SECURITY_HUB_STATUS[outcome] : undefined;
+    let shNote: string | undefined;
+    if (request.securityHub && shStatus) {
+      const audit = await deps.ledger.listAudit(incidentId);
+      const recorded = audit.some(
+        (e) => e.action === SECURITY_HUB_AUDIT_ACTION && e.detail?.workflowStatus === shStatus,
+      );
+      if (!recorded) {
+        if (!clients) throw new Error('closeIncident: AWS clients are required for a Security Hub finding');
+        shNote = securityHubNote(outcome, incidentId, decision);
+        await setFindingWorkflow(clients, request.securityHub, shStatus, shNote);
+        await deps.ledger.appendAudit({
+          incidentId,
+          at: deps.clock.now().toISOString(),
+          actor: 'workflow',
+          action: SECURITY_HUB_AUDIT_ACTION,
+          detail: { findingId: request.securityHub.id, workflowStatus: shStatus, note: shNote },
+        });
+      }
+    }
+
+    let closed = incident;
+    if (incident.status !== status) {
+      const extra: Partial<IncidentRecord> = { closedAt: deps.clock.now().toISOString() };
+      if (decision.decidedAt) extra.decidedAt = decision.decidedAt;
+      if (decided && decision.approvalId && decision.decidedBy && decision.decidedAt) {
+        extra.approval = {
+          approvalId: decision.approvalId,
+          state: outcome === 'approved' ? 'approved' : 'rejected',
+          decidedBy: decision.decidedBy,
+          decidedAt: decision.decidedAt,
+        };
+      }
+      closed = await deps.ledger.setStatus(incidentId, status, extra);
+    }
+
+    const ttc = timeToContainSeconds(closed);
+    const parts = [`Closed ${status}`];
+    if (decided)
+      parts.push(`${outcome} by ${decision.decidedBy ?? 'unknown'} at ${decision.decidedAt ?? 'unknown'}`);
+    if (ttc !== undefined) parts.push(`time to contain ${ttc} s`);
+    if (shStatus) parts.push(`Security Hub workflow ${shStatus}${shNote ? '' : ' (already set)'}`);
+    return {
+      output: {
+        status,
+        ...(ttc !== undefined ? { timeToContainSeconds: ttc } : {}),
+        ...(shStatus ? { securityHubStatus: shStatus } : {}),
+      },
+      summary: parts.join('; '),
+      ids: [incidentId, ...(request.securityHub ? [request.securityHub.id] : [])],
+    };
+  });
+}
