@@ -43,13 +43,10 @@ export function between(fromIso: string, toIso: string | Date): number {
   return to.getTime() - new Date(fromIso).getTime();
 }
 
-/**
- * Time-to-contain: from the moment Airlock recorded the incident to the moment containment was verified.
- * (The finding's own detection time can be hours earlier and is shown separately.)
- */
+/** Time-to-contain: from when Airlock received the finding (the ledger's detectedAt) to verified containment. */
 export function timeToContainMs(incident: IncidentRecord): number | undefined {
   if (!incident.containedAt) return undefined;
-  return between(incident.createdAt, incident.containedAt);
+  return between(incident.detectedAt, incident.containedAt);
 }
 
 export function mention(userId: string): string {

@@ -51,45 +51,33 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTa
     expiresAt: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(),
   });
 
-  const dm = await showApproval(
-    deps,
-    incident,
-    escalation,
-    (r) => r.channel.startsWith('D'),
-    async () => {
+  const dm = await showApproval(deps, incident, escalation, {
+    alreadyShownIn: (r) => r.channel.startsWith('D'),
+    render: () => escalationDm(incident, escalation, incident.evidence, now),
+    post: async (m) => {
       const opened = await slackCall(deps, incidentId, 'open a DM with the SOC lead', () =>
         deps.slack.conversations.open({ users: lead }),
       );
       const channel = opened.channel?.id;
       if (!channel) throw new Error('conversations.open answered without a channel id');
-      const m = escalationDm(incident, escalation, incident.evidence, now);
       const posted = await slackCall(deps, incidentId, 'DM the SOC lead', () =>
         deps.slack.chat.postMessage({ channel, text: m.text, blocks: m.blocks, unfurl_links: false }),
       );
       if (!posted.ts) throw new Error('chat.postMessage answered without ts');
       return { channel, ts: posted.ts };
     },
-  );
+  });
 
   const waited = primary
     ? duration(new Date(primary.expiresAt).getTime() - new Date(primary.createdAt).getTime())
     : '';
-  const thread = await showApproval(
-    deps,
-    incident,
-    escalation,
-    (r) => r.channel === incident.slack.channel,
-    () => {
-      const buttons = approvalMessage(escalation, incident, now, render);
-      const note = `:rotating_light: Escalated to ${mention(lead)}: no decision${waited ? ` within ${waited}` : ''}. Any responder can still decide here.`;
-      return postInThread(
-        deps,
-        incident,
-        'post the escalation notice',
-        message(note, [section(note), ...buttons.blocks]),
-      );
-    },
-  );
+  const note = `:rotating_light: Escalated to ${mention(lead)}: no decision${waited ? ` within ${waited}` : ''}. Any responder can still decide here.`;
+  const thread = await showApproval(deps, incident, escalation, {
+    alreadyShownIn: (r) => r.channel === incident.slack.channel,
+    render: () =>
+      message(note, [section(note), ...approvalMessage(escalation, incident, now, render).blocks]),
+    post: (m) => postInThread(deps, incident, 'post the escalation notice', m),
+  });
 
   const escalated = await deps.ledger.setStatus(incidentId, 'ESCALATED', {
     approval: { approvalId: escalationId, state: 'escalated' },

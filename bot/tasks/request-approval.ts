@@ -3,6 +3,7 @@ import { approvalIdFor } from '../../workflow/intake/ids';
 import type { ApprovalRecord } from '../../workflow/ledger/types';
 import type { BotTaskDeps } from '../deps';
 import { approvalMessage } from '../messages/approval';
+import type { SlackMessage } from '../messages/blocks';
 import { ensureCard, loadIncident, type PostedIncident, postInThread, refreshCard } from './card';
 import { botTaskHandler } from './lambda';
 import { slackCall } from './slack-call';
@@ -18,26 +19,29 @@ export interface ApprovalTaskOutput {
   messages: { channel: string; ts: string }[];
 }
 
-/** Posts the approval message once; on a re-run, re-renders the copies it already posted instead. */
+/**
+ * Posts an approval message once: if the approval already shows one where `alreadyShownIn` matches (a re-run of
+ * the task), that copy is re-rendered with chat.update instead of posting another.
+ */
 export async function showApproval(
   deps: BotTaskDeps,
   incident: PostedIncident,
   approval: ApprovalRecord,
-  alreadyShownIn: (ref: { channel: string; ts: string }) => boolean,
-  post: () => Promise<{ channel: string; ts: string }>,
+  copy: {
+    alreadyShownIn: (ref: { channel: string; ts: string }) => boolean;
+    render: () => SlackMessage;
+    post: (m: SlackMessage) => Promise<{ channel: string; ts: string }>;
+  },
 ): Promise<{ channel: string; ts: string }> {
-  const existing = (approval.slack ?? []).find(alreadyShownIn);
+  const existing = (approval.slack ?? []).find(copy.alreadyShownIn);
+  const m = copy.render();
   if (existing) {
-    const m = approvalMessage(approval, incident, deps.clock.now(), {
-      socLeadUserId: deps.settings.socLeadUserId,
-      fourEyes: deps.settings.fourEyes,
-    });
     await slackCall(deps, incident.incidentId, 'update the approval message', () =>
       deps.slack.chat.update({ channel: existing.channel, ts: existing.ts, text: m.text, blocks: m.blocks }),
     );
     return existing;
   }
-  const ref = await post();
+  const ref = await copy.post(m);
   await deps.ledger.addApprovalMessage(approval.approvalId, ref);
   return ref;
 }
@@ -64,22 +68,15 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTa
     expiresAt: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(),
   });
   if (approval.decision) log.warn({ decision: approval.decision }, 'approval was already decided');
-  const ref = await showApproval(
-    deps,
-    incident,
-    approval,
-    (r) => r.channel === incident.slack.channel,
-    () =>
-      postInThread(
-        deps,
-        incident,
-        'post the approval request',
-        approvalMessage(approval, incident, now, {
-          socLeadUserId: deps.settings.socLeadUserId,
-          fourEyes: deps.settings.fourEyes,
-        }),
-      ),
-  );
+  const ref = await showApproval(deps, incident, approval, {
+    alreadyShownIn: (r) => r.channel === incident.slack.channel,
+    render: () =>
+      approvalMessage(approval, incident, now, {
+        socLeadUserId: deps.settings.socLeadUserId,
+        fourEyes: deps.settings.fourEyes,
+      }),
+    post: (m) => postInThread(deps, incident, 'post the approval request', m),
+  });
   const awaiting = await deps.ledger.setStatus(incidentId, 'AWAITING_APPROVAL', {
     approval: { approvalId, state: 'pending' },
   });
