@@ -288,6 +288,8 @@ describe('acceptRequest', () => {
     const result = await acceptRequest(request, deps, { protectedResource: true });
     expect(result.outcome).toBe('opened');
     expect(result.decision.route).toBe('ask-before-contain');
-    expect((deps.executions.starts[0]?.input as ExecutionInput).route).toBe('ask-before-contain');
+    expect(deps.executions.starts.map((s) => (s.input as ExecutionInput).route)).toEqual([
+      'ask-before-contain',
+    ]);
   });
 });
