@@ -15,8 +15,10 @@ export const COMPENSATE_AUDIT = {
  */
 export function failedStepFromAudit(audit: AuditEvent[]): string | undefined {
   for (let i = audit.length - 1; i >= 0; i--) {
-    const action = audit[i]?.action ?? '';
-    if (!action.endsWith('-failed') || action.startsWith('compensat')) continue;
+    const event = audit[i];
+    const action = event?.action ?? '';
+    if (event?.actor !== 'workflow' || !action.endsWith('-failed') || action.startsWith('compensat'))
+      continue;
     const step = action.slice(0, -'-failed'.length);
     if (!step) continue;
     const succeededLater = audit.slice(i + 1).some((e) => e.action === step);

@@ -26,6 +26,12 @@ describe('failedStepFromAudit', () => {
     ).toBeUndefined();
   });
 
+  it('ignores events other actors wrote', () => {
+    const audit = events('tag-instance-failed', 'decision-delivery-failed');
+    audit[1] = { ...audit[1], actor: 'slack:U1' } as AuditEvent;
+    expect(failedStepFromAudit(audit)).toBe('tag-instance');
+  });
+
   it('ignores compensation’s own failures', () => {
     expect(failedStepFromAudit(events('restore-failed', 'compensate-failed'))).toBe('restore');
   });
