@@ -1,0 +1,427 @@
+import { ArnFormat, Aws, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { WorkflowSettingsSchema } from '../../workflow/config';
+import { readDefinitionTemplate, substitutionNames } from '../../workflow/definition';
+import { substitutionKey, TASK_KEYS, TASKS, type TaskKey, type TaskSpec } from '../../workflow/tasks/catalog';
+import { AirlockFunction, type BundlingMode } from './airlock-function';
+import type { AirlockConfig } from './config';
+import { EvidenceStore } from './evidence-store';
+import { FindingRules } from './finding-rules';
+import { ForensicProfile } from './forensic-profile';
+import {
+  assumeResponderStatement,
+  denySelfModification,
+  PLANNER_ACTIONS,
+  passRoleStatement,
+  statementsFor,
+} from './iam-policy';
+import { LedgerTable } from './ledger-table';
+import { acknowledge, IAM5_TARGET_ARNS } from './nag';
+import {
+  defaultEvidenceBucketName,
+  INTAKE,
+  roleNameFor,
+  SLACK_BOT,
+  STATE_MACHINE,
+  trustedRoleNames,
+} from './names';
+import { Operations } from './operations';
+import { SlackEndpoint } from './slack-endpoint';
+
+export interface AirlockStackProps extends StackProps {
+  /** Validated configuration (infra/lib/config.ts). */
+  readonly config: AirlockConfig;
+  /** `none` replaces every function's code with an inline placeholder (template tests). @default 'esbuild' */
+  readonly bundling?: BundlingMode;
+}
+
+/** Entry files outside the catalog. */
+export const INTAKE_ENTRY = 'workflow/intake/lambda.ts';
+export const BOT_ENTRY = 'bot/lambda.ts';
+
+/** Maps every `${…}` placeholder of the definition to a function ARN; fails on one it cannot map. */
+export function definitionSubstitutions(arns: Readonly<Record<string, string>>, names = substitutionNames()) {
+  const unmapped = names.filter((name) => arns[name] === undefined);
+  if (unmapped.length) {
+    throw new Error(
+      `airlock: definition placeholder(s) ${unmapped.map((n) => `\${${n}}`).join(', ')} map to no function in workflow/tasks/catalog.ts`,
+    );
+  }
+  return Object.fromEntries(names.map((name) => [name, arns[name] as string]));
+}
+
+/**
+ * Airlock in the IR (home) account: ledger, evidence store, Slack secret, one Lambda per catalog task, the state
+ * machine built from workflow/definition.asl.json, intake rules, the Slack endpoint and operations.
+ */
+export class AirlockStack extends Stack {
+  readonly functions: Record<TaskKey, AirlockFunction>;
+  readonly intake: AirlockFunction;
+  readonly bot: AirlockFunction;
+  readonly stateMachine: sfn.StateMachine;
+  readonly ledger: LedgerTable;
+  readonly evidence: EvidenceStore;
+  readonly slackSecret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props: AirlockStackProps) {
+    super(scope, id, props);
+    // Server access logs via bucket policy (not the legacy ACL), so every bucket can disable ACLs.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const { config } = props;
+    const c = config.context;
+    const prefix = c.namePrefix;
+    const bundling = props.bundling ?? 'esbuild';
+    const logRetention = c.logRetentionDays as logs.RetentionDays;
+    const home = Aws.ACCOUNT_ID;
+    const memberAccounts = c.allowedAccountIds;
+
+    // --- Data
+    this.ledger = new LedgerTable(this, 'Ledger', { timeToLiveAttribute: c.ledgerTtlAttribute });
+    const bucketName = c.evidenceBucketName ?? defaultEvidenceBucketName(home);
+    this.evidence = new EvidenceStore(this, 'Evidence', {
+      bucketName,
+      retentionDays: c.evidenceRetentionDays,
+      lockMode: c.evidenceLockMode,
+      coldAfterDays: c.evidenceColdAfterDays,
+      accessLogDays: c.logRetentionDays,
+      crossAccountWriterAccounts: memberAccounts,
+      forensicRoleName: c.forensicRoleName,
+    });
+    const forensic = new ForensicProfile(this, 'Forensic', {
+      roleName: c.forensicRoleName,
+      instanceProfileName: c.forensicInstanceProfileName,
+      evidenceBucketName: this.evidence.bucket.bucketName,
+      evidenceKeyArn: this.evidence.key.keyArn,
+    });
+    this.slackSecret = new secretsmanager.Secret(this, 'SlackSecret', {
+      description: 'Airlock Slack app: {"signingSecret": "...", "botToken": "xoxb-..."} (put after deploy)',
+    });
+    // Created EMPTY: no generated value, no placeholder. The operator puts the real JSON (docs/DEPLOY.md).
+    (this.slackSecret.node.defaultChild as secretsmanager.CfnSecret).addPropertyDeletionOverride(
+      'GenerateSecretString',
+    );
+    acknowledge(this.slackSecret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'The signing secret and bot token are issued by Slack, not by AWS: rotation means regenerating them in the Slack app and running put-secret-value (docs/DEPLOY.md)',
+      },
+    ]);
+
+    // --- Shared names (ARNs built from fixed names: no reference, no dependency cycle)
+    const stateMachineArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: c.stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const executionArns = this.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${c.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const forensicRoleArn = `arn:${Aws.PARTITION}:iam::${home}:role/${c.forensicRoleName}`;
+    const ownRoles = {
+      modify: [`${prefix}-*`, c.responderRoleName, c.forensicRoleName],
+      pass: [`${prefix}-*`, c.responderRoleName],
+    };
+
+    const workflowSettings = WorkflowSettingsSchema.parse({
+      approvalTimeoutSeconds: c.approvalTimeoutSeconds,
+      escalationTimeoutSeconds: c.escalationTimeoutSeconds,
+      captureBoundSeconds: c.captureBoundSeconds,
+      isolationMode: c.isolationMode,
+      snapshotMaxConcurrency: c.snapshotMaxConcurrency,
+      memoryCapture: c.memoryCapture,
+      revokeWholeRoleSessions: c.revokeWholeRoleSessions,
+      evidenceBucket: bucketName,
+      forensicInstanceProfileName: c.forensicInstanceProfileName,
+    });
+
+    const common: Record<string, string> = {
+      TABLE_NAME: this.ledger.table.tableName,
+      HOME_ACCOUNT_ID: home,
+      ALLOWED_ACCOUNT_IDS: memberAccounts.join(','),
+      ALLOWED_REGIONS: c.allowedRegions.join(','),
+      RESPONDER_ROLE_NAME: c.responderRoleName,
+    };
+    const slackEnv: Record<string, string> = {
+      SLACK_SECRET_ARN: this.slackSecret.secretArn,
+      SLACK_BOT_ID: config.slackBot.botId,
+      SLACK_BOT_USER_ID: config.slackBot.botUserId,
+      SLACK_SOC_CHANNEL: config.slack.socChannel,
+      SLACK_REVIEW_CHANNEL: config.slack.reviewChannel,
+      SLACK_SOC_LEAD_USER_ID: config.slack.socLeadUserId,
+      SLACK_RESPONDER_USER_IDS: config.slack.responderUserIds.join(','),
+      ...(config.slack.responderGroupId ? { SLACK_RESPONDER_GROUP_ID: config.slack.responderGroupId } : {}),
+      SLACK_FOUR_EYES: String(config.slack.fourEyes),
+    };
+    const startEnv: Record<string, string> = {
+      STATE_MACHINE_ARN: stateMachineArn,
+      EVIDENCE_BUCKET: bucketName,
+      FORENSIC_INSTANCE_PROFILE_NAME: c.forensicInstanceProfileName,
+      AIRLOCK_WORKFLOW_SETTINGS: this.toJsonString(workflowSettings),
+      AIRLOCK_ROUTING_POLICY: JSON.stringify(config.routing),
+    };
+
+    const newFunction = (
+      parent: Construct,
+      id: string,
+      entry: string,
+      name: string,
+      extra: Partial<{ timeout: Duration; memorySize: number; environment: Record<string, string> }>,
+    ) =>
+      new AirlockFunction(parent, id, {
+        entry,
+        taskName: name,
+        roleName: roleNameFor(prefix, name),
+        bundling,
+        logRetention,
+        logLevel: c.logLevel,
+        memorySize: extra.memorySize ?? c.lambdaMemoryMb,
+        ...(extra.timeout ? { timeout: extra.timeout } : {}),
+        environment: { ...common, ...extra.environment },
+      });
+
+    // --- One function per catalog task, generated from the catalog
+    const tasks = new Construct(this, 'Tasks');
+    const functions = {} as Record<TaskKey, AirlockFunction>;
+    for (const key of TASK_KEYS) {
+      const spec: TaskSpec = TASKS[key];
+      const fn = newFunction(tasks, key, spec.entry, key, {
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        environment: spec.owner === 'bot' ? slackEnv : {},
+      });
+      this.ledger.grantLedger(fn.role);
+      if (spec.owner === 'bot') {
+        this.grantSecretRead(fn.role);
+      } else {
+        for (const statement of statementsFor(spec.actions, { account: home, regions: c.allowedRegions })) {
+          fn.role.addToPrincipalPolicy(statement);
+        }
+        if (spec.actions.includes('iam:PassRole')) {
+          // Revoke passes only the forensic role; Restore re-attaches the workload's own profile (any role, EC2 only).
+          fn.role.addToPrincipalPolicy(
+            passRoleStatement(
+              key === 'RestoreEc2'
+                ? [`arn:${Aws.PARTITION}:iam::${home}:role/*`, forensicRoleArn]
+                : [forensicRoleArn],
+            ),
+          );
+        }
+        if (spec.actions.some((a) => a.startsWith('iam:'))) {
+          for (const statement of denySelfModification(home, ownRoles))
+            fn.role.addToPrincipalPolicy(statement);
+        }
+        if (memberAccounts.length) {
+          fn.role.addToPrincipalPolicy(assumeResponderStatement(memberAccounts, c.responderRoleName));
+        }
+        if (spec.evidenceBucket === 'write') this.evidence.grantEvidenceWrite(fn.role);
+        acknowledge(fn.role, [IAM5_TARGET_ARNS]);
+      }
+      acknowledge(fn.role, [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Ledger items live in one table and its gsi1 index: index/* covers the table own indexes only, item-level actions only (LEDGER_ACTIONS)',
+          appliesTo: [{ regex: '/^Resource::<LedgerTable.*\\.Arn>\\/index\\/\\*$/g' }],
+        },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Evidence object keys are incidents/<incidentId>/…, unknown in advance: Put/Get are limited to the incidents/ prefix of the one evidence bucket',
+          appliesTo: [{ regex: '/^Resource::<EvidenceBucket.*\\.Arn>\\/incidents\\/\\*$/g' }],
+        },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Restore re-attaches the instance original profile, whose role is only known from the recorded pre-state: PassRole on account roles, to EC2 only',
+          appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role\\/\\*$/g' }],
+        },
+      ]);
+      functions[key] = fn;
+    }
+    this.functions = functions;
+
+    // --- The state machine: the SAME ASL the local engine runs
+    const arns: Record<string, string> = {};
+    for (const key of TASK_KEYS) arns[substitutionKey(key)] = functions[key].functionArn;
+    const smRole = new iam.Role(this, 'StateMachineRole', {
+      roleName: roleNameFor(prefix, STATE_MACHINE),
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      description: 'Airlock state machine: invokes exactly the task functions',
+    });
+    smRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeTaskFunctions',
+        actions: ['lambda:InvokeFunction'],
+        resources: TASK_KEYS.map((k) => functions[k].functionArn),
+      }),
+    );
+    const smLogs = new logs.LogGroup(this, 'StateMachineLogs', {
+      logGroupName: `/aws/vendedlogs/states/${c.stateMachineName}`,
+      retention: logRetention,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: c.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(readDefinitionTemplate()),
+      definitionSubstitutions: definitionSubstitutions(arns),
+      role: smRole,
+      logs: { destination: smLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
+    acknowledge(smRole, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Added by Step Functions logging and tracing: CloudWatch Logs delivery and X-Ray APIs accept only Resource "*" (listed in STAR_REQUIRED, infra/lib/iam-policy.ts)',
+        appliesTo: ['Resource::*'],
+      },
+    ]);
+
+    // --- Intake: findings → ledger → StartExecution
+    const entries = new Construct(this, 'Entries');
+    this.intake = newFunction(entries, 'Intake', INTAKE_ENTRY, INTAKE, { environment: startEnv });
+    this.ledger.grantLedger(this.intake.role);
+    this.grantStart(this.intake.role, stateMachineArn, executionArns);
+
+    // --- The Slack bot endpoint: Bolt, /ir commands, approvals (SendTask*), `--plan` (read-only, any account)
+    this.bot = newFunction(entries, 'SlackBot', BOT_ENTRY, SLACK_BOT, {
+      timeout: Duration.seconds(10),
+      memorySize: Math.max(1024, c.lambdaMemoryMb),
+      environment: { ...slackEnv, ...startEnv },
+    });
+    this.ledger.grantLedger(this.bot.role);
+    this.grantSecretRead(this.bot.role);
+    this.grantStart(this.bot.role, stateMachineArn, executionArns);
+    this.bot.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ApprovalCallbacks',
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        resources: [stateMachineArn],
+      }),
+    );
+    for (const statement of statementsFor(PLANNER_ACTIONS, { account: home, regions: c.allowedRegions })) {
+      this.bot.role.addToPrincipalPolicy(statement);
+    }
+    if (memberAccounts.length) {
+      this.bot.role.addToPrincipalPolicy(assumeResponderStatement(memberAccounts, c.responderRoleName));
+    }
+    for (const fn of [this.intake, this.bot]) {
+      acknowledge(fn.role, [
+        IAM5_TARGET_ARNS,
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Ledger items live in one table and its gsi1 index: index/* covers the table own indexes only, item-level actions only (LEDGER_ACTIONS)',
+          appliesTo: [{ regex: '/^Resource::<LedgerTable.*\\.Arn>\\/index\\/\\*$/g' }],
+        },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'DescribeExecution on executions of the one Airlock state machine: the execution name (incidentId) is only known at run time',
+          appliesTo: [
+            {
+              regex:
+                '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\\*$/g',
+            },
+          ],
+        },
+      ]);
+    }
+
+    const slack = new SlackEndpoint(this, 'Slack', {
+      handler: this.bot.function,
+      rateLimit: c.apiRateLimit,
+      burstLimit: c.apiBurstLimit,
+      logRetention,
+    });
+
+    // --- Operations and finding rules
+    const ops = new Operations(this, 'Operations', { ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}) });
+    acknowledge(ops.deadLetterQueue, [
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'This queue IS the dead-letter queue of every Airlock EventBridge target (findings to intake, failures to Notify); its depth is alarmed',
+      },
+    ]);
+    const rules = new FindingRules(this, 'Findings', {
+      intake: this.intake.function,
+      deadLetterQueue: ops.deadLetterQueue,
+      minSeverity: config.routing.reviewMinSeverity,
+      securityHub: c.securityHub,
+      archiveRetentionDays: c.eventArchiveRetentionDays,
+    });
+    ops.watchStateMachine(this.stateMachine, functions.Notify.function);
+    for (const key of TASK_KEYS) ops.watchFunction(key, functions[key].function);
+    ops.watchFunction(INTAKE, this.intake.function);
+    ops.watchFunction(SLACK_BOT, this.bot.function);
+
+    // --- Outputs (docs/DEPLOY.md)
+    new CfnOutput(this, 'SlackRequestUrl', {
+      description: "Paste into manifest.yml's request_url (slash command, interactivity)",
+      value: slack.url,
+    });
+    new CfnOutput(this, 'SlackSecretArn', {
+      description: 'aws secretsmanager put-secret-value --secret-id <this> (docs/DEPLOY.md step 3)',
+      value: this.slackSecret.secretArn,
+    });
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'LedgerTableName', { value: this.ledger.table.tableName });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
+    new CfnOutput(this, 'EvidenceKeyArn', { value: this.evidence.key.keyArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: ops.topic.topicArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: ops.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ForensicInstanceProfileName', {
+      value: forensic.instanceProfile.instanceProfileName,
+    });
+    new CfnOutput(this, 'IrAccountId', {
+      description: 'AirlockResponderStack parameter IrAccountId',
+      value: home,
+    });
+    new CfnOutput(this, 'ResponderTrustedRoleArns', {
+      description: 'AirlockResponderStack parameter TrustedRoleArns (StackSets)',
+      value: Fn.join(
+        ',',
+        trustedRoleNames(prefix).map((name) => `arn:${Aws.PARTITION}:iam::${home}:role/${name}`),
+      ),
+    });
+    if (rules.actionTarget) {
+      new CfnOutput(this, 'SecurityHubActionTargetArn', { value: rules.actionTarget.attrActionTargetArn });
+    }
+  }
+
+  private grantStart(role: iam.IRole, stateMachineArn: string, executionArns: string): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'StartExecution',
+        actions: ['states:StartExecution'],
+        resources: [stateMachineArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeExecution',
+        actions: ['states:DescribeExecution'],
+        resources: [executionArns],
+      }),
+    );
+  }
+
+  private grantSecretRead(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadSlackSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.slackSecret.secretArn],
+      }),
+    );
+  }
+}

@@ -1,0 +1,165 @@
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag';
+import { EVIDENCE_PREFIX } from './names';
+
+export interface EvidenceStoreProps {
+  /** @default generated */
+  readonly bucketName?: string;
+  /** Object Lock default retention. */
+  readonly retentionDays: number;
+  /** @default 'GOVERNANCE' */
+  readonly lockMode?: 'GOVERNANCE' | 'COMPLIANCE';
+  /** Transition to Glacier Instant Retrieval after this many days. */
+  readonly coldAfterDays: number;
+  /** Server access logs are kept this long. @default 365 */
+  readonly accessLogDays?: number;
+  /** Member accounts whose forensic role uploads SSM Run Command output here. @default [] */
+  readonly crossAccountWriterAccounts?: readonly string[];
+  /** Name of the forensic role in those accounts. */
+  readonly forensicRoleName: string;
+}
+
+/**
+ * Where evidence lands: a versioned, Object Lock (WORM) bucket encrypted with a customer-managed KMS key (rotated),
+ * TLS only, all public access blocked, ACLs disabled (the IR account owns every object, even those uploaded by
+ * member accounts), server access logs to a separate bucket, RETAIN. Evidence moves to Glacier Instant Retrieval
+ * after `coldAfterDays` (still readable in milliseconds for an investigation).
+ */
+export class EvidenceStore extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly key: kms.Key;
+  readonly accessLogs: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: EvidenceStoreProps) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Airlock evidence bucket',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.accessLogDays ?? 365) }],
+    });
+    acknowledge(this.accessLogs, [
+      {
+        id: 'AwsSolutions-S1',
+        reason:
+          'This is the server access log bucket of the evidence bucket; logging it into itself (or a third bucket) adds no audit value',
+      },
+    ]);
+
+    const lock =
+      props.lockMode === 'COMPLIANCE'
+        ? s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays))
+        : s3.ObjectLockRetention.governance(Duration.days(props.retentionDays));
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...(props.bucketName ? { bucketName: props.bucketName } : {}),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: lock,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'evidence/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'evidence-to-glacier-ir',
+          transitions: [
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(props.coldAfterDays),
+            },
+          ],
+          noncurrentVersionTransitions: [
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(props.coldAfterDays),
+            },
+          ],
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+
+    const accounts = [...new Set(props.crossAccountWriterAccounts ?? [])];
+    if (accounts.length) {
+      const writers = accounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${props.forensicRoleName}`);
+      // Account principals + an exact PrincipalArn condition: valid even before the member stacks exist.
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'MemberForensicRolesPutRunCommandOutput',
+          principals: accounts.map((a) => new iam.AccountPrincipal(a)),
+          actions: ['s3:PutObject', 's3:PutObjectAcl'],
+          resources: [this.bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)],
+          conditions: { ArnEquals: { 'aws:PrincipalArn': writers } },
+        }),
+      );
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'MemberForensicRolesCheckEncryption',
+          principals: accounts.map((a) => new iam.AccountPrincipal(a)),
+          actions: ['s3:GetEncryptionConfiguration'],
+          resources: [this.bucket.bucketArn],
+          conditions: { ArnEquals: { 'aws:PrincipalArn': writers } },
+        }),
+      );
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'MemberForensicRolesEncryptEvidence',
+          principals: accounts.map((a) => new iam.AccountPrincipal(a)),
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: {
+            ArnEquals: { 'aws:PrincipalArn': writers },
+            StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` },
+          },
+        }),
+      );
+    }
+  }
+
+  /**
+   * What an evidence-writing task needs: PutObject + GetObject (check-before-act HEAD) under `incidents/`, ListBucket
+   * on that prefix (so a missing key answers 404, not 403), and the key for SSE-KMS.
+   */
+  grantEvidenceWrite(grantee: iam.IGrantable): void {
+    const principal = grantee.grantPrincipal;
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceObjects',
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [this.bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)],
+      }),
+    );
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceList',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': `${EVIDENCE_PREFIX}*` } },
+      }),
+    );
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.key.keyArn],
+      }),
+    );
+  }
+}
