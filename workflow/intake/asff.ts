@@ -146,7 +146,7 @@ function normalizeGuardDutyAsff(raw: unknown, prefix: string, envelopeRegion?: s
   return finishRequest(
     compact({
       source: 'securityhub' as const,
-      findingId: finding.Id,
+      findingId: guardDutyFindingId(finding.Id),
       type: guardDutyType(finding.Types ?? []) ?? finding.Title ?? finding.Id,
       severity: severityOf(finding, at('Severity')),
       title: finding.Title ?? guardDutyType(finding.Types ?? []) ?? finding.Id,
@@ -196,6 +196,15 @@ function productFields(finding: AsffFinding): {
 function additionalInfoSample(fields: { get(name: string): string | undefined }): boolean {
   const info = fields.get('additionalInfo');
   return info !== undefined && jsonSampleFlag(info);
+}
+
+/**
+ * The GuardDuty finding id inside a GuardDuty finding ARN (`…:detector/<d>/finding/<id>` → `<id>`), so a finding
+ * that reaches Airlock both as a GuardDuty event and through Security Hub has one dedupe key. Anything else is
+ * returned unchanged. (The ASFF `Id` itself stays in `securityHub.id` for BatchUpdateFindings.)
+ */
+export function guardDutyFindingId(id: string): string {
+  return /:guardduty:[^:]*:\d*:detector\/[^/]+\/finding\/([^/]+)$/.exec(id)?.[1] ?? id;
 }
 
 /** `TTPs/Initial Access/UnauthorizedAccess:EC2-SSHBruteForce` → `UnauthorizedAccess:EC2/SSHBruteForce`. */

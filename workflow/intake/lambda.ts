@@ -17,8 +17,13 @@ function required(env: Env, name: string): string {
   return value;
 }
 
-/** An optional JSON environment variable, validated (with defaults) by `schema`; a bad value fails with its name. */
-export function jsonEnv<T>(env: Env, name: string, schema: z.ZodType<T>): T {
+/**
+ * An optional JSON environment variable, validated (with defaults) by `schema`; a bad value fails with its name.
+ * `names`: accepted spellings, first set wins (the stack passes `AIRLOCK_`-prefixed names).
+ */
+export function jsonEnv<T>(env: Env, names: string | readonly string[], schema: z.ZodType<T>): T {
+  const candidates = typeof names === 'string' ? [names] : names;
+  const name = candidates.find((n) => env[n]) ?? candidates[0] ?? 'JSON';
   const text = env[name];
   let value: unknown = {};
   if (text) {
@@ -40,7 +45,10 @@ export function jsonEnv<T>(env: Env, name: string, schema: z.ZodType<T>): T {
 
 let deps: IntakeDeps | undefined;
 
-/** Production deps, built once per container: TABLE_NAME, STATE_MACHINE_ARN, ROUTING_POLICY?, WORKFLOW_SETTINGS?. */
+/**
+ * Production deps, built once per container: TABLE_NAME, STATE_MACHINE_ARN, and the optional JSON
+ * ROUTING_POLICY (or AIRLOCK_ROUTING_POLICY) and WORKFLOW_SETTINGS (or AIRLOCK_WORKFLOW_SETTINGS).
+ */
 export function productionIntakeDeps(env: Env = process.env): IntakeDeps {
   if (deps) return deps;
   deps = {
@@ -54,8 +62,8 @@ export function productionIntakeDeps(env: Env = process.env): IntakeDeps {
       client: new SFNClient({}),
       stateMachineArn: required(env, 'STATE_MACHINE_ARN'),
     }),
-    policy: jsonEnv(env, 'ROUTING_POLICY', RoutingPolicySchema),
-    settings: jsonEnv(env, 'WORKFLOW_SETTINGS', WorkflowSettingsSchema),
+    policy: jsonEnv(env, ['ROUTING_POLICY', 'AIRLOCK_ROUTING_POLICY'], RoutingPolicySchema),
+    settings: jsonEnv(env, ['WORKFLOW_SETTINGS', 'AIRLOCK_WORKFLOW_SETTINGS'], WorkflowSettingsSchema),
     clock: systemClock,
     log: createLogger('airlock-intake'),
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-import { CONTROL_FINDING_REASON } from './asff';
+import { CONTROL_FINDING_REASON, guardDutyFindingId } from './asff';
 import { childPath, fieldPath, isRecord, parseWith } from './issues';
 import { compact, finishRequest, tagRecord } from './request';
 import { severityFromLabel } from './severity';
@@ -150,7 +150,7 @@ function mapGuardDuty(finding: OcsfFinding, prefix: string): IncidentRequest {
   return finishRequest(
     compact({
       source: 'securityhub' as const,
-      findingId: info.uid,
+      findingId: guardDutyFindingId(info.uid),
       type,
       severity: severityFromLabel(label, []),
       title: info.title ?? type,

@@ -84,4 +84,13 @@ describe('intake Lambda configuration', () => {
       WorkflowSettingsSchema.parse({}),
     );
   });
+
+  it('also reads the AIRLOCK_-prefixed names the stack sets', () => {
+    const names = ['ROUTING_POLICY', 'AIRLOCK_ROUTING_POLICY'];
+    const env = { AIRLOCK_ROUTING_POLICY: '{"reviewMinSeverity":5}' };
+    expect(jsonEnv(env, names, RoutingPolicySchema).reviewMinSeverity).toBe(5);
+    expect(() => jsonEnv({ AIRLOCK_ROUTING_POLICY: '[' }, names, RoutingPolicySchema)).toThrow(
+      'environment variable AIRLOCK_ROUTING_POLICY is not valid JSON',
+    );
+  });
 });

@@ -271,8 +271,7 @@ describe('normalize: Security Hub (ASFF)', () => {
     const request = accepted(normalize(gdAsff()));
     expect(request).toMatchObject({
       source: 'securityhub',
-      findingId:
-        'arn:aws::guardduty:us-east-1:193043430472:detector/d4b040365221be2b54a6264dc9a4bc64/finding/46ba0ac2845071e23ccdeb2ae03bfdea',
+      findingId: '46ba0ac2845071e23ccdeb2ae03bfdea',
       type: 'UnauthorizedAccess:EC2/SSHBruteForce',
       accountId: '193043430472',
       region: 'us-east-1',
@@ -293,6 +292,20 @@ describe('normalize: Security Hub (ASFF)', () => {
       instanceId: 'i-0c10c2c7863d1a356',
       tags: { Name: 'kubectl' },
     });
+  });
+
+  it('uses the GuardDuty finding id, so one finding seen as a GuardDuty event and via Security Hub dedupes', () => {
+    const viaSecurityHub = accepted(normalize(securityHubEvent([gdAsff()])));
+    const native = fixture('gd-bare-ec2-canary-stateless-integtest.json');
+    setPath(native, 'id', '46ba0ac2845071e23ccdeb2ae03bfdea');
+    setPath(native, 'accountId', '193043430472');
+    setPath(native, 'region', 'us-east-1');
+    const viaGuardDuty = accepted(normalize(guardDutyEvent(native)));
+    expect(viaSecurityHub.dedupeKey).toBe(viaGuardDuty.dedupeKey);
+    expect(viaSecurityHub.dedupeKey).toBe('193043430472:us-east-1:46ba0ac2845071e23ccdeb2ae03bfdea');
+    expect(viaSecurityHub.securityHub?.id).toMatch(
+      /^arn:aws::guardduty:.*\/finding\/46ba0ac2845071e23ccdeb2ae03bfdea$/,
+    );
   });
 
   it('takes the label from Severity.Label; the value is the native score only when it agrees with the label', () => {
@@ -426,8 +439,7 @@ describe('normalize: Security Hub v2 (OCSF)', () => {
     const request = accepted(normalize(securityHubEvent([bare()], 'Findings Imported V2')));
     expect(request).toMatchObject({
       source: 'securityhub',
-      findingId:
-        'arn:aws:guardduty:us-east-1:123456789012:detector/00000000000000000000000000000000/finding/ffffffffffffffffffffffffffffffff',
+      findingId: 'ffffffffffffffffffffffffffffffff',
       type: 'Execution:Runtime/NewBinaryExecuted',
       severity: { value: 4, label: 'MEDIUM' },
       accountId: '123456789012',
