@@ -4,12 +4,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { productionClientFactory } from '../workflow/aws/client-factory';
 import { RoutingPolicySchema, ScopeSchema, WorkflowSettingsSchema } from '../workflow/config';
 import { planEc2Containment } from '../workflow/domain/ec2/plan';
+import { jsonEnv } from '../workflow/intake/lambda';
+import { SfnExecutions } from '../workflow/intake/sfn-executions';
 import { DynamoLedger } from '../workflow/ledger/dynamo-ledger';
 import { createLogger } from '../workflow/log';
 import { systemClock } from '../workflow/ports';
 import type { BotDeps } from './deps';
 import { type Env, requiredEnv, slackSettingsFromEnv } from './env';
-import { SfnExecutions } from './sfn-executions';
 import { startIncidentVia } from './start-incident';
 
 function list(value: string | undefined): string[] {
@@ -17,16 +18,6 @@ function list(value: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-function json(env: Env, name: string): unknown {
-  const value = env[name];
-  if (!value) return {};
-  try {
-    return JSON.parse(value);
-  } catch {
-    throw new Error(`environment variable ${name} is not JSON`);
-  }
 }
 
 /**
@@ -44,7 +35,7 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
     ...(env.RESPONDER_ROLE_NAME ? { responderRoleName: env.RESPONDER_ROLE_NAME } : {}),
   });
   const defaultRegion = env.DEFAULT_REGION ?? requiredEnv(env, 'AWS_REGION');
-  const settings = WorkflowSettingsSchema.parse(json(env, 'WORKFLOW_SETTINGS'));
+  const settings = jsonEnv(env, 'WORKFLOW_SETTINGS', WorkflowSettingsSchema);
   const ledger = new DynamoLedger({
     doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
@@ -52,7 +43,10 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
     tableName: requiredEnv(env, 'TABLE_NAME'),
     clock,
   });
-  const executions = new SfnExecutions(new SFNClient({}), requiredEnv(env, 'STATE_MACHINE_ARN'));
+  const executions = new SfnExecutions({
+    client: new SFNClient({}),
+    stateMachineArn: requiredEnv(env, 'STATE_MACHINE_ARN'),
+  });
   const clients = productionClientFactory({
     homeAccountId: scope.homeAccountId,
     allowedAccountIds: scope.allowedAccountIds,
@@ -64,7 +58,7 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
     startIncident: startIncidentVia({
       ledger,
       executions,
-      policy: RoutingPolicySchema.parse(json(env, 'ROUTING_POLICY')),
+      policy: jsonEnv(env, 'ROUTING_POLICY', RoutingPolicySchema),
       settings,
       clock,
       log,

@@ -1,11 +1,19 @@
 import { encodeContainNowValue } from '../../../bot/actions/button-value';
 import { ACTIONS } from '../../../bot/ids';
 import * as notify from '../../../bot/tasks/notify';
-import { CHANNELS, TEAM, USERS } from '../../../local/slack/fake-api';
+import { BOT, CHANNELS, TEAM, USERS } from '../../../local/slack/fake-api';
 import { dedupeKeyFor, resourceKeyFor } from '../../../workflow/intake/ids';
+import { createLogger } from '../../../workflow/log';
 import type { ApprovalOutcome } from '../../../workflow/tasks/state';
 import { makeRequest } from '../../helpers/fake-ledger';
-import { closeSharedDynamo, type Harness, HOURS_4, pendingApproval, startHarness } from './harness';
+import {
+  closeSharedDynamo,
+  type Harness,
+  HOURS_4,
+  pendingApproval,
+  SIGNING_SECRET,
+  startHarness,
+} from './harness';
 
 const INSTANCE = 'i-0abc1234def567890';
 
@@ -139,6 +147,20 @@ describe('Approve / Reject buttons (signed block_actions over HTTP)', () => {
     expect(refused).toMatchObject({ actor: `slack:${USERS.responder}`, detail: { reason: 'four-eyes' } });
   });
 
+  it('answers an unexpected failure on a click with an error id only, in the thread', async () => {
+    const p = await pendingApproval(h);
+    h.deps.ledger.decide = async () => {
+      throw new Error('ProvisionedThroughputExceeded: internal detail');
+    };
+    const res = await p.click(USERS.responder2);
+    expect(res.status).toBe(200);
+    const [e] = h.fake.ephemerals(USERS.responder2);
+    expect(e?.text).toMatch(/Error id `[0-9a-f]{8}`/);
+    expect(e?.text).not.toContain('internal detail');
+    expect(e?.threadTs).toBe(p.cardTs);
+    expect(h.executions.successes).toHaveLength(0);
+  });
+
   it('rejects a tampered button value without touching the ledger', async () => {
     const p = await pendingApproval(h);
     await h.click({
@@ -235,5 +257,36 @@ describe('Contain now (review notice)', () => {
     expect(
       (await h.ledger.listAudit(r.incidentId)).find((a) => a.action === 'contain-now-refused'),
     ).toMatchObject({ actor: `slack:${USERS.outsider}` });
+  });
+});
+
+describe('logs', () => {
+  it('carry the incident id and never a task token, the bot token, the signing secret or a raw payload', async () => {
+    const lines: string[] = [];
+    const log = createLogger('bot-test', {
+      level: 'debug',
+      hooks: {
+        streamWrite: (line: string) => {
+          lines.push(line);
+          return '';
+        },
+      },
+    });
+    const h = await startHarness({ log });
+    try {
+      const p = await pendingApproval(h);
+      await p.click(USERS.outsider);
+      await p.click(USERS.responder2);
+      await p.click(USERS.lead);
+      await h.command('status i-0abc1234def567890');
+      const all = lines.join('');
+      expect(all).toContain(p.incidentId);
+      expect(lines.some((l) => l.includes('decision delivered') && l.includes(p.incidentId))).toBe(true);
+      for (const secret of [p.token, BOT.token, SIGNING_SECRET, 'payload='])
+        expect(all).not.toContain(secret);
+    } finally {
+      await h.close();
+      await closeSharedDynamo();
+    }
   });
 });

@@ -19,7 +19,7 @@ import {
 import type { ContainmentPlan, Planner } from '../../../workflow/domain/plan';
 import { ApprovalExpiredError, ResourceNotFoundError } from '../../../workflow/errors';
 import { DynamoLedger } from '../../../workflow/ledger/dynamo-ledger';
-import { createLogger } from '../../../workflow/log';
+import { createLogger, type Logger } from '../../../workflow/log';
 import type { Clock, Executions } from '../../../workflow/ports';
 import { blockActionBody, postSigned, type SignedResponse, slashCommandBody } from '../../helpers/slack';
 
@@ -147,7 +147,7 @@ export async function closeSharedDynamo(): Promise<void> {
 
 /** Real Bolt app over HTTP, fake Slack API on loopback, real DynamoLedger on dynalite (a fresh table), real intake. */
 export async function startHarness(
-  options: { settings?: Partial<SlackSettings>; slack?: FakeSlackOptions } = {},
+  options: { settings?: Partial<SlackSettings>; slack?: FakeSlackOptions; log?: Logger } = {},
 ): Promise<Harness> {
   // Real time plus an offset: the fake's rate limiter refills as time passes, and tests can jump ahead.
   let offset = 0;
@@ -166,7 +166,7 @@ export async function startHarness(
   const ledger = new DynamoLedger({ doc: local.doc, tableName, clock });
   const fake = await new FakeSlackApi({ clock, ...options.slack }).start();
   const executions = new RecordingExecutions();
-  const log = createLogger('bot-test');
+  const log = options.log ?? createLogger('bot-test');
   const settings = SlackSettingsSchema.parse({
     socChannel: CHANNELS.soc,
     reviewChannel: CHANNELS.review,

@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACTIONS } from '../../../bot/ids';
 import { createLambdaHandler, productionOptions } from '../../../bot/lambda';
+import { productionBotDeps } from '../../../bot/production';
 import { BOT, USERS } from '../../../local/slack/fake-api';
 import { blockActionBody, signRequest, slashCommandBody } from '../../helpers/slack';
 import { closeSharedDynamo, type Harness, pendingApproval, SIGNING_SECRET, startHarness } from './harness';
@@ -161,6 +162,25 @@ describe('bot/lambda.ts (AwsLambdaReceiver behind API Gateway HTTP API v2)', () 
     );
     const res = await handle(signed(slashCommandBody({ text: 'help' })), {});
     expect(res.statusCode).toBe(200);
+  });
+
+  it('builds production deps from the environment without calling anything, and names a missing variable', () => {
+    const env = {
+      TABLE_NAME: 'airlock-ledger',
+      STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:airlock',
+      HOME_ACCOUNT_ID: '123456789012',
+      AWS_REGION: 'us-east-1',
+      SLACK_SOC_CHANNEL: 'C0SOC',
+      SLACK_REVIEW_CHANNEL: 'C0REVIEW',
+      SLACK_SOC_LEAD_USER_ID: 'U0LEAD',
+      SLACK_RESPONDER_USER_IDS: 'U0RESP1, U0RESP2',
+      SLACK_FOUR_EYES: 'false',
+    };
+    const deps = productionBotDeps(env);
+    expect(deps.settings).toMatchObject({ responderUserIds: ['U0RESP1', 'U0RESP2'], fourEyes: false });
+    expect(deps.scope).toEqual({ homeAccountId: '123456789012', defaultRegion: 'us-east-1' });
+    const { SLACK_SOC_LEAD_USER_ID: _lead, ...missing } = env;
+    expect(() => productionBotDeps(missing)).toThrow('SLACK_SOC_LEAD_USER_ID');
   });
 
   it('fails with the missing variable name in production options', () => {
