@@ -517,3 +517,94 @@ describe('severity labels', () => {
     expect(labelForSeverity(severityForLabel(label))).toBe(label);
   });
 });
+
+describe('normalize: manual requests', () => {
+  const scope = {
+    homeAccountId: '111122223333',
+    allowedAccountIds: ['444455556666'],
+    allowedRegions: [],
+    responderRoleName: 'AirlockResponder',
+  };
+  const options = { scope, defaultRegion: 'eu-west-1', now: new Date('2026-03-01T12:00:00.000Z') };
+  const request = (extra: Record<string, unknown> = {}) => ({
+    kind: 'manual',
+    instanceId: 'i-0123456789abcdef0',
+    requesterSlackUserId: 'U1',
+    ...extra,
+  });
+
+  it('fills account and region from the scope and synthesizes the finding id manual:<instanceId>', () => {
+    expect(accepted(normalize(request({ reason: 'beaconing' }), options))).toEqual({
+      source: 'manual',
+      findingId: 'manual:i-0123456789abcdef0',
+      type: 'Manual:EC2/Isolate',
+      severity: { value: 8, label: 'HIGH' },
+      title: 'Isolation of i-0123456789abcdef0 requested by <@U1>',
+      description: 'beaconing',
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      resource: { kind: 'ec2-instance', rawType: 'Instance', instanceId: 'i-0123456789abcdef0' },
+      resourceRole: 'TARGET',
+      sample: false,
+      archived: false,
+      count: 1,
+      firstSeen: '2026-03-01T12:00:00.000Z',
+      lastSeen: '2026-03-01T12:00:00.000Z',
+      dedupeKey: '111122223333:eu-west-1:manual:i-0123456789abcdef0',
+      resourceKey: '111122223333:eu-west-1:ec2-instance:i-0123456789abcdef0',
+      requester: { slackUserId: 'U1', reason: 'beaconing' },
+    });
+  });
+
+  it('gives the same dedupe key to the same request twice (later, another requester)', () => {
+    const a = accepted(normalize(request(), options));
+    const b = accepted(normalize(request({ requesterSlackUserId: 'U2' }), { ...options, now: new Date() }));
+    expect(b.dedupeKey).toBe(a.dedupeKey);
+  });
+
+  it('accepts 8- and 17-hex instance ids and an allowed member account and region', () => {
+    expect(accepted(normalize(request({ instanceId: 'i-0123abcd' }), options)).resource.instanceId).toBe(
+      'i-0123abcd',
+    );
+    expect(
+      accepted(normalize(request({ accountId: '444455556666', region: 'us-west-2' }), options)),
+    ).toMatchObject({
+      accountId: '444455556666',
+      region: 'us-west-2',
+    });
+  });
+
+  it.each([
+    ['i-123', 'instanceId'],
+    ['i-0123456789ABCDEF0', 'instanceId'],
+    ['vol-0123456789abcdef0', 'instanceId'],
+    ['i-0123456789abcdef01', 'instanceId'],
+  ])('rejects instance id %s naming the field instanceId', (instanceId, field) => {
+    const error = rejected(normalize(request({ instanceId }), options));
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(/EC2 instance id/);
+  });
+
+  it.each([
+    [{ accountId: '12345678901' }, 'accountId', /12-digit/],
+    [{ accountId: '999999999999' }, 'accountId', /not one Airlock may act in/],
+    [{ region: 'mars-1' }, 'region', /AWS region/],
+    [{ requesterSlackUserId: '' }, 'requesterSlackUserId', /manual request/],
+  ])('rejects %j naming %s', (extra, field, message) => {
+    const error = rejected(normalize(request(extra), options));
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(message);
+  });
+
+  it('rejects a request with no account when no scope is configured (accountId)', () => {
+    expect(rejected(normalize(request(), { now: new Date() })).field).toBe('accountId');
+    expect(rejected(normalize(request({ accountId: '123456789012' }), { now: new Date() })).field).toBe(
+      'region',
+    );
+  });
+
+  it('enforces allowed regions when the scope lists them', () => {
+    const regional = { ...options, scope: { ...scope, allowedRegions: ['eu-west-1'] } };
+    expect(rejected(normalize(request({ region: 'us-east-1' }), regional)).field).toBe('region');
+  });
+});
