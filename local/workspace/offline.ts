@@ -1,0 +1,16 @@
+import type { OfflineStack } from '../runtime/types';
+import type { WorkspaceStack } from './port';
+
+/** The workspace's view of a running OfflineStack: the estate is read from the simulator's model, never copied twice. */
+export function fromOfflineStack(stack: OfflineStack): WorkspaceStack {
+  return {
+    clock: stack.clock,
+    ledger: stack.ledger,
+    engine: stack.engine,
+    slack: stack.slack,
+    estate: () => stack.sim.model.state,
+    bot: stack.bot,
+    settings: stack.settings,
+    inject: (raw) => stack.inject(raw),
+  };
+}
