@@ -1,4 +1,5 @@
 import type { AwsTarget } from '../../workflow/aws/clients';
+import { iamNameFrom } from '../../workflow/domain/iam/principal';
 import type { IncidentRequest, NetworkInterfaceRef } from '../../workflow/intake/types';
 import {
   addAccessKey,
@@ -219,7 +220,10 @@ export function seedFromRequest(
   if (resource.kind === 'ec2-instance') seedInstance(sim, request, target, options);
 
   if (resource.kind === 'iam-access-key') {
-    const name = (resource.principalName ?? 'compromised-user').replace(IAM_NAME, '-').slice(0, 64);
+    // The IAM name inside what the finding reports (`Role/session`, an ARN, or a bare name), as containment reads it.
+    const name = iamNameFrom(resource.principalName ?? 'compromised-user')
+      .replace(IAM_NAME, '-')
+      .slice(0, 64);
     if (resource.principalType === 'AssumedRole' || resource.principalType === 'Role') {
       addRole(model, target.accountId, {
         roleName: name,

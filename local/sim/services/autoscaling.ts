@@ -227,6 +227,13 @@ export const autoscalingHandlers: HandlerTable = {
       if (instance?.state !== 'running') {
         throw ctx.error('ValidationError', `Instance ${id} is not in correct state (it must be running).`);
       }
+      const groupVpcs = new Set(g.subnetIds.map((subnetId) => region.ec2.subnets[subnetId]?.vpcId));
+      if (!groupVpcs.has(instance.vpcId)) {
+        throw ctx.error(
+          'ValidationError',
+          `Instance ${id} is not in the VPC of Auto Scaling group ${g.name}.`,
+        );
+      }
       const other = Object.values(region.autoscaling.groups).find((o) =>
         o.instances.some((i) => i.instanceId === id),
       );
