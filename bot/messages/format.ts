@@ -117,9 +117,13 @@ export function statusLine(incident: IncidentRecord, socLeadUserId?: string): st
   const contained = ttc !== undefined ? `contained in ${duration(ttc)}` : 'contained';
   switch (incident.status) {
     case 'OPEN':
-      return `${emoji} Opened: starting the runbook`;
+      return incident.route.startsWith('contain-')
+        ? `${emoji} Opened: starting the runbook`
+        : `${STATUS_EMOJI.NOTIFIED} ${notifiedLine(incident)}`;
     case 'CONTAINING':
-      return `${emoji} Containing: steps are posted in the thread`;
+      return ttc !== undefined
+        ? `${emoji} ${capitalize(contained)}: finishing the evidence steps, then the approval request`
+        : `${emoji} Containing: steps are posted in the thread`;
     case 'AWAITING_APPROVAL':
       return `${emoji} ${capitalize(contained)}: waiting for a responder to approve or reject`;
     case 'ESCALATED': {

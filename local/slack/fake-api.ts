@@ -70,14 +70,22 @@ export interface Fault {
   /** e.g. 'chat.postMessage'; any method when omitted. */
   method?: string;
   status: 429 | 500 | 502 | 503 | 504;
-  /** How many matching calls fail. */
+  /** How many matching calls fail (count-based). */
   times: number;
+  /** Time-based instead: every matching call fails until this clock time (epoch ms). Set by storm(). */
+  until?: number;
   /** Seconds, for 429. */
   retryAfter?: number;
 }
 
 export interface FakeSlackOptions {
+  /** Message timestamps (ts), edits, response_url expiry. Drills pass their virtual clock. */
   clock?: Clock;
+  /**
+   * The clock the rate limiter and storms run on. Default: real time, because the WebClient waits out Retry-After
+   * in real time; a frozen or virtual clock here would never refill the bucket.
+   */
+  timers?: Clock;
   /** The bot token the API accepts (invalid_auth otherwise); null accepts any token. */
   token?: string | null;
   /** chat.postMessage per channel. Default 1 msg/s with a burst of 3; false disables. */
@@ -121,6 +129,7 @@ export class FakeSlackApi extends EventEmitter {
   private server: Server | undefined;
   private port = 0;
   private readonly clock: Clock;
+  private readonly timers: Clock;
   private readonly token: string | null;
   private limiter: RateLimiter | undefined;
   private readonly plan: 'free' | 'paid';
@@ -138,6 +147,7 @@ export class FakeSlackApi extends EventEmitter {
   constructor(options: FakeSlackOptions = {}) {
     super();
     this.clock = options.clock ?? { now: () => new Date() };
+    this.timers = options.timers ?? { now: () => new Date() };
     this.token = options.token === undefined ? BOT.token : options.token;
     this.setRateLimit(options.rateLimit ?? { perSecond: 1, burst: 3 });
     this.plan = options.plan ?? 'paid';
@@ -188,6 +198,22 @@ export class FakeSlackApi extends EventEmitter {
   /** The next `times` matching calls fail with `status` (429s carry Retry-After). */
   fail(fault: Fault): void {
     this.faults.push({ ...fault });
+  }
+
+  /** Every matching call fails with `status` for `durationMs` (on `timers`): a 5xx or 429 storm. */
+  storm(storm: { method?: string; status: Fault['status']; durationMs: number; retryAfter?: number }): void {
+    this.faults.push({
+      ...(storm.method ? { method: storm.method } : {}),
+      status: storm.status,
+      times: Number.POSITIVE_INFINITY,
+      until: this.timers.now().getTime() + storm.durationMs,
+      ...(storm.retryAfter !== undefined ? { retryAfter: storm.retryAfter } : {}),
+    });
+  }
+
+  /** Ends every injected fault and storm. */
+  clearFaults(): void {
+    this.faults.length = 0;
   }
 
   /** A response_url for one user in one channel (optionally for a message, in a thread), like Slack's. */
@@ -290,7 +316,7 @@ export class FakeSlackApi extends EventEmitter {
       return;
     }
     if (method === 'chat.postMessage' && this.limiter && typeof params.channel === 'string') {
-      const taken = this.limiter.take(params.channel, this.clock.now().getTime());
+      const taken = this.limiter.take(params.channel, this.timers.now().getTime());
       if (!taken.ok) {
         finish(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(taken.retryAfterSeconds) });
         return;
@@ -305,6 +331,11 @@ export class FakeSlackApi extends EventEmitter {
   }
 
   private takeFault(method: string): Fault | undefined {
+    const now = this.timers.now().getTime();
+    for (let i = this.faults.length - 1; i >= 0; i -= 1) {
+      const f = this.faults[i] as Fault;
+      if (f.until !== undefined && f.until <= now) this.faults.splice(i, 1);
+    }
     const index = this.faults.findIndex((f) => f.method === undefined || f.method === method);
     if (index < 0) return undefined;
     const fault = this.faults[index] as Fault;

@@ -147,7 +147,7 @@ describe('FakeSlackApi (local/slack/fake-api.ts)', () => {
 
   it('rate-limits chat.postMessage per channel (burst 3, then 1/s) with HTTP 429 and Retry-After', async () => {
     let now = Date.parse('2026-11-22T08:00:00Z');
-    const limited = await new FakeSlackApi({ clock: { now: () => new Date(now) } }).start();
+    const limited = await new FakeSlackApi({ timers: { now: () => new Date(now) } }).start();
     const post = (channel: string) =>
       fetch(`${limited.apiUrl}chat.postMessage`, {
         method: 'POST',
@@ -165,6 +165,23 @@ describe('FakeSlackApi (local/slack/fake-api.ts)', () => {
     await limited.stop();
   });
 
+  it('keeps rate limiting on real time even when messages are stamped with a frozen drill clock', async () => {
+    const frozen = await new FakeSlackApi({
+      clock: { now: () => new Date('2026-11-22T08:00:00Z') },
+      rateLimit: { perSecond: 20, burst: 1 },
+    }).start();
+    const client = new WebClient(BOT.token, {
+      slackApiUrl: frozen.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
+    await client.chat.postMessage({ channel: CHANNELS.soc, text: 'a' });
+    await new Promise((r) => setTimeout(r, 80));
+    const b = await client.chat.postMessage({ channel: CHANNELS.soc, text: 'b' });
+    expect(b.ts?.startsWith('1795334400.')).toBe(true);
+    await frozen.stop();
+  });
+
   it('injects 5xx and 429 storms on the next matching calls', async () => {
     fake.fail({ method: 'chat.update', status: 503, times: 2 });
     fake.fail({ method: 'chat.postMessage', status: 429, times: 1, retryAfter: 7 });
@@ -178,6 +195,24 @@ describe('FakeSlackApi (local/slack/fake-api.ts)', () => {
     for (let i = 0; i < 3; i += 1)
       statuses.push((await fetch(`${fake.apiUrl}chat.update`, { method: 'POST', body: 'x=1' })).status);
     expect(statuses).toEqual([503, 503, 200]);
+  });
+
+  it('storms: every matching call fails for a while, then the API recovers', async () => {
+    let now = Date.parse('2026-11-22T08:00:00Z');
+    const stormy = await new FakeSlackApi({ timers: { now: () => new Date(now) }, rateLimit: false }).start();
+    stormy.storm({ status: 429, durationMs: 10_000, retryAfter: 2 });
+    const call = () =>
+      fetch(`${stormy.apiUrl}auth.test`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${BOT.token}` },
+      });
+    const during = await call();
+    expect([during.status, during.headers.get('retry-after')]).toEqual([429, '2']);
+    now += 5_000;
+    expect((await call()).status).toBe(429);
+    now += 5_000;
+    expect((await call()).status).toBe(200);
+    await stormy.stop();
   });
 
   it("emits 'change' for messages, edits, ephemerals and calls", async () => {

@@ -59,6 +59,25 @@ describe('incidentCard', () => {
     expectValidMessage(incidentCard(makeIncident({ request }), now));
   });
 
+  it('says what a notify-only, review or ask-before-contain incident is from the first post (status OPEN)', () => {
+    expect(allText(incidentCard(makeIncident({ status: 'OPEN', route: 'notify' }), now))).toContain(
+      'Notify only: no action taken',
+    );
+    expect(
+      allText(incidentCard(makeIncident({ status: 'OPEN', route: 'ask-before-contain' }), now)),
+    ).toContain('press Contain now');
+    expect(allText(incidentCard(makeIncident({ status: 'OPEN', route: 'contain-ec2' }), now))).toContain(
+      'starting the runbook',
+    );
+  });
+
+  it('shows "contained in" as soon as containment is verified, before the approval is requested', () => {
+    const text = allText(
+      incidentCard(makeIncident({ status: 'CONTAINING', containedAt: '2026-11-22T08:01:30.000Z' }), now),
+    );
+    expect(text).toContain('Contained in 30 s');
+  });
+
   it('renders every status with a status line', () => {
     for (const status of [
       'OPEN',
