@@ -40,7 +40,12 @@ export class Authorizer {
     approval: ApprovalRecord,
     client: WebClient,
   ): Promise<Verdict> {
-    if (!(await this.isResponder(userId, client))) return refuseNotResponder(this.settings);
+    return this.verdict(userId, decision, approval, await this.isResponder(userId, client));
+  }
+
+  /** mayDecide, for a caller that looked up `isResponder` already (in parallel with its own reads). */
+  verdict(userId: string, decision: Decision, approval: ApprovalRecord, responder: boolean): Verdict {
+    if (!responder) return refuseNotResponder(this.settings);
     if (decision === 'approve' && this.settings.fourEyes && approval.requesterSlackUserId === userId) {
       return {
         ok: false,

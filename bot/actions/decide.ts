@@ -49,9 +49,10 @@ export async function decideAction(
     if (where) await postEphemeral(client, where, text);
   };
 
-  const [approval, incident] = await Promise.all([
+  const [approval, incident, responder] = await Promise.all([
     deps.ledger.getApproval(value.approvalId),
     deps.ledger.getIncident(value.incidentId),
+    authz.isResponder(userId, client),
   ]);
   if (!approval || !incident || approval.incidentId !== value.incidentId) {
     log.warn('click on an unknown approval');
@@ -62,7 +63,7 @@ export async function decideAction(
     return;
   }
 
-  const verdict = await authz.mayDecide(userId, decision, approval, client);
+  const verdict = authz.verdict(userId, decision, approval, responder);
   if (!verdict.ok) {
     log.warn({ reason: verdict.reason }, 'decision refused');
     await Promise.all([
