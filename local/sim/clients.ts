@@ -16,7 +16,7 @@ import type { AwsClients, AwsTarget, ClientFactory } from '../../workflow/aws/cl
 import type { ServiceName } from './errors';
 import { SimulatorUnsupportedOperation } from './errors';
 import { type FaultKind, Faults } from './faults';
-import { SimModel, type SimModelOptions } from './model';
+import { HOME_ACCOUNT_ID, HOME_REGION, SimModel, type SimModelOptions } from './model';
 import { HANDLERS } from './services';
 import { makeContext } from './services/common';
 import { type DiffOptions, diffEstates, type EstateSnapshot, snapshotState } from './snapshot';
@@ -108,7 +108,10 @@ export class SimulatedAws {
 
   constructor(options: SimulatedAwsOptions = {}) {
     this.model = new SimModel(options);
-    this.home = { accountId: options.homeAccountId ?? '111122223333', region: options.region ?? 'us-east-1' };
+    this.home = {
+      accountId: options.homeAccountId ?? HOME_ACCOUNT_ID,
+      region: options.region ?? HOME_REGION,
+    };
     this.faults = new Faults(
       options.seed ?? 1,
       options.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))),

@@ -19,6 +19,8 @@ export type * from './model';
 export { SimModel } from './model';
 export {
   DEMO,
+  HOME_ACCOUNT_ID,
+  HOME_REGION,
   type SeedFromRequestOptions,
   type SeedOptions,
   seedAirlockPrerequisites,

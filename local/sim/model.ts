@@ -12,6 +12,10 @@ import { IdGenerator } from './ids';
 
 export type Tags = Record<string, string>;
 
+/** Airlock's home account and region in drills (the simulator's defaults). */
+export const HOME_ACCOUNT_ID = '111122223333';
+export const HOME_REGION = 'us-east-1';
+
 // ---------- EC2 ----------
 
 export interface SimVpc {

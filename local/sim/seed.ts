@@ -22,7 +22,9 @@ import {
   storeObject,
 } from './build';
 import type { SimulatedAws } from './clients';
-import type { SimManagedInstance, SimPublicAccessBlock } from './model';
+import { HOME_ACCOUNT_ID, HOME_REGION, type SimManagedInstance, type SimPublicAccessBlock } from './model';
+
+export { HOME_ACCOUNT_ID, HOME_REGION };
 
 const ALL_BLOCKED: SimPublicAccessBlock = {
   BlockPublicAcls: true,
@@ -263,8 +265,10 @@ export function seedFromRequest(
 
 /** Ids of the drill workspace's demo estate (see seedDemoEstate). */
 export const DEMO = {
-  accountId: '111122223333',
-  region: 'us-east-1',
+  accountId: HOME_ACCOUNT_ID,
+  region: HOME_REGION,
+  /** The evidence bucket (WorkflowSettings.evidenceBucket's default), in the home account. */
+  evidenceBucket: 'airlock-evidence',
   memberAccountId: '444455556666',
   memberRegion: 'us-west-2',
   vpcs: { prod: 'vpc-0a000000000000001', staging: 'vpc-0b000000000000001' },
