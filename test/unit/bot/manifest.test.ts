@@ -1,7 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { App } from '@slack/bolt';
 import { parse } from 'yaml';
-import { COMMANDS } from '../../../bot/ids';
+import { registerListeners } from '../../../bot/app';
+import type { BotDeps } from '../../../bot/deps';
+import { ACTIONS, COMMANDS } from '../../../bot/ids';
+import { SlackSettingsSchema } from '../../../workflow/config';
+import { createLogger } from '../../../workflow/log';
+
+/** What registerListeners registers on an app (recorded by a stand-in App). */
+function registered(): { commands: string[]; actions: string[]; errorHandler: boolean } {
+  const out = { commands: [] as string[], actions: [] as string[], errorHandler: false };
+  const app = {
+    command: (name: string) => out.commands.push(name),
+    action: (id: string) => out.actions.push(id),
+    error: () => {
+      out.errorHandler = true;
+    },
+    client: {},
+  } as unknown as App;
+  const deps = {
+    settings: SlackSettingsSchema.parse({ socChannel: 'C', reviewChannel: 'C2', socLeadUserId: 'U' }),
+    clock: { now: () => new Date() },
+    log: createLogger('test'),
+  } as unknown as BotDeps;
+  registerListeners(app, deps);
+  return out;
+}
 
 interface Manifest {
   features: { slash_commands: { command: string; usage_hint?: string; url: string }[] };
@@ -14,8 +39,15 @@ const manifest = parse(readFileSync(join(__dirname, '../../../manifest.yml'), 'u
 describe('manifest.yml', () => {
   it('declares exactly the commands the app registers, each with a usage hint', () => {
     const declared = manifest.features.slash_commands.map((c) => c.command).sort();
+    expect(declared).toEqual(registered().commands.sort());
     expect(declared).toEqual(Object.values(COMMANDS).sort());
     for (const c of manifest.features.slash_commands) expect(c.usage_hint).toBeTruthy();
+  });
+
+  it('registers a listener for every action id and the global error handler', () => {
+    const r = registered();
+    expect(r.actions.sort()).toEqual(Object.values(ACTIONS).sort());
+    expect(r.errorHandler).toBe(true);
   });
 
   it('asks for exactly the minimal bot scopes', () => {
