@@ -165,8 +165,8 @@ export class AirlockStack extends Stack {
       STATE_MACHINE_ARN: stateMachineArn,
       EVIDENCE_BUCKET: bucketName,
       FORENSIC_INSTANCE_PROFILE_NAME: c.forensicInstanceProfileName,
-      AIRLOCK_WORKFLOW_SETTINGS: this.toJsonString(workflowSettings),
-      AIRLOCK_ROUTING_POLICY: JSON.stringify(config.routing),
+      WORKFLOW_SETTINGS: this.toJsonString(workflowSettings),
+      ROUTING_POLICY: JSON.stringify(config.routing),
     };
 
     const newFunction = (
@@ -181,6 +181,7 @@ export class AirlockStack extends Stack {
         taskName: name,
         roleName: roleNameFor(prefix, name),
         bundling,
+        bundleAwsSdk: c.bundleAwsSdk,
         logRetention,
         logLevel: c.logLevel,
         memorySize: extra.memorySize ?? c.lambdaMemoryMb,

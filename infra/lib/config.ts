@@ -166,6 +166,11 @@ export const AirlockContextSchema = z.object({
   eventArchiveRetentionDays: num(z.number().int().min(1).default(365)),
   /** Security Hub rule + "Airlock: contain" custom action (needs Security Hub enabled). @default true */
   securityHub: bool(z.boolean().default(true)),
+  /**
+   * Bundle the AWS SDK v3 into every function (the version the tests ran) rather than use the runtime's copy.
+   * `false` makes bundles ~10x smaller and synth faster. @default true
+   */
+  bundleAwsSdk: bool(z.boolean().default(true)),
   /** DynamoDB TTL attribute of the ledger. @default none (the ledger is the audit trail) */
   ledgerTtlAttribute: str(z.string().optional()),
 });

@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../../infra/lib/airlock-function';
+import { TASK_KEYS, TASKS } from '../../../workflow/tasks/catalog';
+
+/**
+ * The real thing: `npx cdk synth` of the app in cdk.json, bundling every entry with local esbuild (no Docker),
+ * offline (any network use goes to a dead proxy), cdk-nag on (an unacknowledged finding fails synth).
+ */
+const CONTEXT = [
+  'socChannelId=C0SOC00001',
+  'reviewChannelId=C0REVIEW01',
+  'socLeadUserId=U0LEAD0001',
+  'slackBotId=B0BOT00001',
+  'slackBotUserId=U0BOT00001',
+  'responderUserIds=U0RESP0001,U0RESP0002',
+  'allowedAccountIds=111111111111',
+  'irAccountId=999999999999',
+];
+
+const OFFLINE = {
+  ...process.env,
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  NO_PROXY: '',
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+  CI: 'true',
+};
+
+function cdk(args: string[], out: string) {
+  const started = Date.now();
+  const result = spawnSync('npx', ['cdk', ...args, '--no-notices', '--output', out], {
+    cwd: REPO_ROOT,
+    env: OFFLINE,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  return { ...result, seconds: (Date.now() - started) / 1000 };
+}
+
+type Template = {
+  Resources: Record<
+    string,
+    { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> }
+  >;
+};
+
+describe('npx cdk synth (real bundling, offline)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'airlock-cdk-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('synthesizes both stacks with every function bundled by local esbuild, within the time budget', () => {
+    const result = cdk(['synth', '--quiet', ...CONTEXT.flatMap((c) => ['-c', c])], out);
+    expect(result.stderr).not.toMatch(/docker/i);
+    expect(result.status).toBe(0);
+    // Budget: 60 s on an idle 2-core machine (docs/DEPLOY.md); headroom here for a loaded CI runner.
+    expect(result.seconds).toBeLessThan(180);
+    expect(existsSync(join(REPO_ROOT, 'cdk.context.json'))).toBe(false);
+
+    const template = JSON.parse(readFileSync(join(out, 'AirlockStack.template.json'), 'utf8')) as Template;
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(TASK_KEYS.length + 2);
+    for (const fn of functions) {
+      const asset = fn.Metadata?.['aws:asset:path'];
+      expect(asset).toBeDefined();
+      const bundle = join(out, asset as string, 'index.js');
+      expect(existsSync(bundle)).toBe(true);
+      expect(existsSync(`${bundle}.map`)).toBe(true);
+      const exported = require(bundle) as { handler?: unknown };
+      expect(typeof exported.handler).toBe('function');
+    }
+    const descriptions = functions.map((f) => String(f.Properties.Description));
+    for (const key of TASK_KEYS) expect(descriptions).toContain(`Airlock ${key} (${TASKS[key].entry})`);
+    expect(existsSync(join(out, 'AirlockResponderStack.template.json'))).toBe(true);
+  }, 320_000);
+
+  it('fails without the required context, naming each missing value', () => {
+    const result = cdk(['synth', '--quiet'], join(out, 'missing'));
+    expect(result.status).not.toBe(0);
+    const output = `${result.stdout}${result.stderr}`;
+    for (const key of ['socChannelId', 'reviewChannelId', 'socLeadUserId', 'slackBotId', 'slackBotUserId']) {
+      expect(output).toContain(`airlock: context value '${key}' is required`);
+    }
+  }, 120_000);
+
+  it('synthesizes the member-account responder stack alone, with only irAccountId', () => {
+    const result = cdk(
+      ['synth', 'AirlockResponderStack', '-c', 'irAccountId=999999999999'],
+      join(out, 'responder'),
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('AirlockResponder');
+    expect(result.stdout).not.toContain('BootstrapVersion');
+  }, 120_000);
+});
