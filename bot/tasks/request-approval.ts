@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { approvalIdFor } from '../../workflow/intake/ids';
-import type { ApprovalRecord } from '../../workflow/ledger/types';
+import type { ApprovalRecord, IncidentStatus } from '../../workflow/ledger/types';
 import type { BotTaskDeps } from '../deps';
 import { approvalMessage } from '../messages/approval';
 import type { SlackMessage } from '../messages/blocks';
 import { ensureCard, loadIncident, type PostedIncident, postInThread, refreshCard } from './card';
 import { botTaskHandler } from './lambda';
 import { slackCall } from './slack-call';
+
+const BEFORE_APPROVAL: ReadonlySet<IncidentStatus> = new Set(['OPEN', 'CONTAINING', 'AWAITING_APPROVAL']);
 
 export const CallbackInputSchema = z.object({
   incidentId: z.string().min(1),
@@ -77,10 +79,17 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTa
       }),
     post: (m) => postInThread(deps, incident, 'post the approval request', m),
   });
-  const awaiting = await deps.ledger.setStatus(incidentId, 'AWAITING_APPROVAL', {
-    approval: { approvalId, state: 'pending' },
-  });
-  await refreshCard(deps, { ...awaiting, slack: incident.slack });
+  // Never move the status back: if the approval already timed out and Escalate ran (a slow run of this task), or
+  // the incident closed, the later status stands.
+  const current = await loadIncident(deps, incidentId);
+  if (BEFORE_APPROVAL.has(current.status)) {
+    const awaiting = await deps.ledger.setStatus(incidentId, 'AWAITING_APPROVAL', {
+      approval: { approvalId, state: 'pending' },
+    });
+    await refreshCard(deps, { ...awaiting, slack: incident.slack });
+  } else {
+    log.warn({ status: current.status }, 'incident moved on before the approval request was posted');
+  }
   log.info({ approvalId, expiresAt: approval.expiresAt }, 'approval requested');
   return { approvalId, messages: [ref] };
 }

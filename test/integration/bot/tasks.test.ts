@@ -204,6 +204,14 @@ describe('bot tasks against the fake Slack API (DynamoLedger on dynalite)', () =
     expect((await h.ledger.getApproval(approvalIdFor(id, 'primary')))?.escalatedTo).toBe(USERS.lead);
   });
 
+  it('a slow request-approval finishing after Escalate does not move the status back', async () => {
+    const deps = h.taskDeps();
+    const id = await incident();
+    await escalate.run(deps, { incidentId: id, taskToken: 'token-esc', timeoutSeconds: HOURS_4 });
+    await requestApproval.run(deps, { incidentId: id, taskToken: 'token-1', timeoutSeconds: HOURS_4 });
+    expect((await h.ledger.getIncident(id))?.status).toBe('ESCALATED');
+  });
+
   it('escalate works when RequestApproval never created the primary approval', async () => {
     const deps = h.taskDeps();
     const id = await incident();
