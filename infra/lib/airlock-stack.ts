@@ -219,7 +219,7 @@ export class AirlockStack extends Stack {
           for (const statement of denySelfModification(home, ownRoles))
             fn.role.addToPrincipalPolicy(statement);
         }
-        if (memberAccounts.length) {
+        if (memberAccounts.length && spec.actions.length) {
           fn.role.addToPrincipalPolicy(assumeResponderStatement(memberAccounts, c.responderRoleName));
         }
         if (spec.evidenceBucket === 'write') this.evidence.grantEvidenceWrite(fn.role);

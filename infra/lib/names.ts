@@ -12,17 +12,19 @@ export function roleNameFor(prefix: string, name: string): string {
   return `${prefix}-${name}`;
 }
 
-/** Catalog tasks that act on AWS (they assume the responder role in member accounts). */
-export const WORKFLOW_TASK_KEYS: readonly TaskKey[] = TASK_KEYS.filter((k) => TASKS[k].owner === 'workflow');
+/** Catalog tasks that act on AWS in the target account: they assume the responder role in member accounts. */
+export const ACTING_TASK_KEYS: readonly TaskKey[] = TASK_KEYS.filter(
+  (k) => TASKS[k].owner === 'workflow' && TASKS[k].actions.length > 0,
+);
 
-/** Roles the responder role trusts: every workflow task, plus the Slack bot (read-only `--plan`). */
+/** Roles the responder role trusts: every acting workflow task, plus the Slack bot (read-only `--plan`). */
 export function trustedRoleNames(prefix: string): string[] {
-  return [...WORKFLOW_TASK_KEYS.map((k) => roleNameFor(prefix, k)), roleNameFor(prefix, SLACK_BOT)];
+  return [...ACTING_TASK_KEYS.map((k) => roleNameFor(prefix, k)), roleNameFor(prefix, SLACK_BOT)];
 }
 
 /** The union of catalog actions of the workflow tasks: what the responder role holds. */
 export function workflowActionUnion(): string[] {
-  return [...new Set(WORKFLOW_TASK_KEYS.flatMap((k) => [...TASKS[k].actions]))].sort();
+  return [...new Set(ACTING_TASK_KEYS.flatMap((k) => [...TASKS[k].actions]))].sort();
 }
 
 /** Default evidence bucket name (deterministic, so member accounts can name it without a lookup). */
