@@ -99,7 +99,7 @@ export class WorkspaceApi {
   }
 
   async state(userParam: string | null): Promise<ApiResponse> {
-    const userId = parse(UserId, userParam ?? this.defaultUser, 'user');
+    const userId = parse(UserId, userParam || this.defaultUser, 'user');
     if (!this.stack.slack.users.has(userId)) throw new ApiError(404, `no such user: ${userId}`, 'user');
     const incidents = await this.incidents.list();
     return {

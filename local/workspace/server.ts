@@ -136,6 +136,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
     res.end(req.method === 'HEAD' ? undefined : content);
     return;
   }
+  if (path === '/favicon.ico') {
+    res.writeHead(204).end();
+    return;
+  }
   if (!path.startsWith('/api/')) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
     res.end('not found');

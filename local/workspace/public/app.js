@@ -99,32 +99,33 @@ function toast(message) {
 
 // ── mrkdwn ────────────────────────────────────────────────────────────────────────────────────────────────
 
+// Emoji as simple icons every font has (headless and minimal systems lack emoji fonts), each named for screen readers.
 const EMOJI = {
-  warning: '⚠️',
-  x: '❌',
-  white_check_mark: '✅',
-  rotating_light: '🚨',
-  no_entry: '⛔',
-  information_source: 'ℹ️',
-  hourglass: '⌛',
-  hourglass_flowing_sand: '⏳',
-  zzz: '💤',
-  shield: '🛡️',
-  lock: '🔒',
-  leftwards_arrow_with_hook: '↩️',
-  fast_forward: '⏩',
-  sunny: '☀️',
-  large_yellow_circle: '🟡',
-  clipboard: '📋',
-  card_index_dividers: '🗂️',
-  heavy_check_mark: '✔️',
-  key: '🔑',
-  camera: '📷',
-  mag: '🔍',
-  label: '🏷️',
-  ticket: '🎫',
-  red_circle: '🔴',
+  warning: ['⚠', 'amber'],
+  x: ['✖', 'red'],
+  white_check_mark: ['✔', 'green'],
+  heavy_check_mark: ['✔', 'green'],
+  rotating_light: ['⚑', 'red'],
+  no_entry: ['⊘', 'red'],
+  information_source: ['ℹ', 'blue'],
+  hourglass: ['◔', 'amber'],
+  hourglass_flowing_sand: ['◔', 'amber'],
+  zzz: ['☾', 'grey'],
+  shield: ['◈', 'blue'],
+  lock: ['●', 'amber'],
+  leftwards_arrow_with_hook: ['↩', 'blue'],
+  fast_forward: ['»', 'grey'],
+  sunny: ['☀', 'amber'],
+  large_yellow_circle: ['⬤', 'amber'],
+  clipboard: ['☰', 'grey'],
+  card_index_dividers: ['☰', 'grey'],
 };
+
+function emoji(match, name) {
+  const icon = EMOJI[name];
+  if (!icon) return match;
+  return `<span class="icon icon-${icon[1]}" role="img" aria-label="${esc(name.replace(/_/g, ' '))}">${icon[0]}</span>`;
+}
 
 /** Slack's <…> entities: mentions, channels, links. */
 function entity(inner) {
@@ -159,7 +160,7 @@ function mrkdwn(text) {
   s = s.replace(/(^|[\s(>~_\uE001])\*(?!\s)([^*\n]+?)\*(?=$|[\s).,:;!?~_\uE000])/g, '$1<strong>$2</strong>');
   s = s.replace(/(^|[\s(>~*\uE001])_(?!\s)([^_\n]+?)_(?=$|[\s).,:;!?~*<\uE000])/g, '$1<em>$2</em>');
   s = s.replace(/(^|[\s(>])~(?!\s)([^~\n]+?)~(?=$|[\s).,:;!?<])/g, '$1<del>$2</del>');
-  s = s.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] ?? m);
+  s = s.replace(/:([a-z0-9_+-]+):/g, emoji);
   s = s.replace(/\n/g, '<br>');
   return s.replace(/\uE000(\d+)\uE001/g, (_, i) => held[Number(i)]);
 }
@@ -167,7 +168,8 @@ function mrkdwn(text) {
 function textObject(t) {
   if (!t) return '';
   if (t.type === 'mrkdwn') return mrkdwn(t.text);
-  return esc(t.text).replace(/:([a-z0-9_+-]+):/g, (m, name) => (t.emoji !== false ? (EMOJI[name] ?? m) : m));
+  const text = esc(t.text);
+  return t.emoji === false ? text : text.replace(/:([a-z0-9_+-]+):/g, emoji);
 }
 
 // ── Block Kit ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -305,7 +307,7 @@ function stickToBottom(list, render) {
 
 function renderChannel() {
   const channel = channelById(app.channel);
-  $('channel-title').textContent = channelLabel(channel);
+  $('channel-title').textContent = channel.isIm ? 'Airlock · direct message' : channelLabel(channel);
   $('composer-label').textContent = `Slash command in ${channelLabel(channel)}`;
   const items = [
     ...(app.state.messages[app.channel] || []).map((m) => ({
@@ -595,7 +597,7 @@ function render() {
 // ── data ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 async function load() {
-  const state = await api(`/api/state?user=${encodeURIComponent(app.user || '')}`);
+  const state = await api(app.user ? `/api/state?user=${encodeURIComponent(app.user)}` : '/api/state');
   app.state = state;
   app.user = state.user;
   app.clock = { ...state.clock, receivedAt: performance.now() };
