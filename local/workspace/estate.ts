@@ -314,30 +314,3 @@ export function ec2StateNow(
     tags: { ...instance.tags },
   };
 }
-
-/** The access key's user as it is now: key statuses and inline policies (IAM containment changes these). */
-export function iamStateNow(
-  state: EstateState,
-  target: { accountId: string; accessKeyId?: string; userName?: string },
-): Record<string, unknown> | undefined {
-  const users = Object.values(state.accounts[target.accountId]?.iam.users ?? {});
-  const user =
-    users.find((u) => u.accessKeys.some((k) => k.accessKeyId === target.accessKeyId)) ??
-    users.find((u) => u.userName === target.userName);
-  if (!user) return undefined;
-  return {
-    userName: user.userName,
-    accessKeys: user.accessKeys.map((k) => ({ accessKeyId: k.accessKeyId, status: k.status })),
-    inlinePolicyNames: Object.keys(user.inlinePolicies).sort(),
-  };
-}
-
-/** The bucket's public access block as it is now (S3 containment turns it on). */
-export function s3StateNow(state: EstateState, bucketName: string): Record<string, unknown> | undefined {
-  const bucket = state.buckets[bucketName];
-  if (!bucket) return undefined;
-  return {
-    bucket: bucket.name,
-    publicAccessBlock: bucket.publicAccessBlock ? { ...bucket.publicAccessBlock } : null,
-  };
-}

@@ -35,6 +35,12 @@ describe('drill workspace: a high-severity EC2 finding, approved', () => {
 
     // Someone outside the SOC clicks Approve (through the confirm dialog) and is refused, only to them.
     await actAs(page, USERS.outsider);
+    // Esc closes the confirm dialog without sending anything (else there would be two refusals below).
+    await thread.getByRole('button', { name: 'Approve', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Approve containment?' });
+    await dialog.getByText(/stays contained and the finding is marked resolved/).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
     await clickAndConfirm(thread, page, 'Approve', 'Approve');
     const refusal = thread.locator('.ephemeral').filter({ hasText: 'not an Airlock responder' });
     await refusal.getByText('Only visible to you').waitFor();
@@ -56,6 +62,10 @@ describe('drill workspace: a high-severity EC2 finding, approved', () => {
     const detail = page.locator('#incident-detail');
     await detail.getByText('resolved', { exact: true }).waitFor();
     await detail.getByText('Approved by Rita Responder').waitFor();
+    // The audit trail names the refused click, once: the Esc-closed dialog sent nothing.
+    const audit = detail.getByRole('table', { name: 'Audit trail' });
+    await audit.getByRole('row', { name: /Otto Outsider decision-refused/ }).waitFor();
+    expect(await audit.getByRole('row', { name: /decision-refused/ }).count()).toBe(1);
     const eniRow = detail.getByRole('row', {
       name: new RegExp(`Security groups on ${DEMO.networkInterfaces.web1}`),
     });
