@@ -5,6 +5,9 @@ declare module 'asl-validator' {
     errors: { message: string; path?: string }[];
     errorsText(separator?: string): string;
   }
-  function validator(definition: object, options?: { checkPaths?: boolean; checkArn?: boolean }): ValidationResult;
+  function validator(
+    definition: object,
+    options?: { checkPaths?: boolean; checkArn?: boolean },
+  ): ValidationResult;
   export = validator;
 }

@@ -10,7 +10,13 @@ export interface ContainmentPlan {
   networkInterfaces: { networkInterfaceId: string; vpcId: string; from: string[]; to: string }[];
   volumesToSnapshot: { volumeId: string; deviceName: string; sizeGiB?: number }[];
   /** The instance profile swapped for the forensic profile, and the deny policy added to the role. */
-  credentials?: { fromProfileArn?: string; toProfileName: string; roleName?: string; denyPolicyName: string; sharedWithInstances: string[] };
+  credentials?: {
+    fromProfileArn?: string;
+    toProfileName: string;
+    roleName?: string;
+    denyPolicyName: string;
+    sharedWithInstances: string[];
+  };
   autoScalingGroup?: string;
   targetGroups: { targetGroupArn: string; port?: number }[];
   elasticIps: string[];
@@ -20,4 +26,8 @@ export interface ContainmentPlan {
   warnings: string[];
 }
 
-export type Planner = (request: { instanceId: string; accountId: string; region: string }) => Promise<ContainmentPlan>;
+export type Planner = (request: {
+  instanceId: string;
+  accountId: string;
+  region: string;
+}) => Promise<ContainmentPlan>;

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { configureAwsRetry } from '../../../../../workflow/aws/call';
 import type { AwsClients } from '../../../../../workflow/aws/clients';
 import { WorkflowSettingsSchema } from '../../../../../workflow/config';
 import { isolateNetwork } from '../../../../../workflow/domain/ec2/isolate';
@@ -119,7 +120,6 @@ describe('isolateNetwork', () => {
   });
 
   it('maps EC2 throttling to ThrottledError after its own retries, for the state machine to retry', async () => {
-    const { configureAwsRetry } = await import('../../../../../workflow/aws/call');
     configureAwsRetry({ baseDelayMs: 0 });
     ec2
       .on(DescribeSecurityGroupsCommand)

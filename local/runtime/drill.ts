@@ -1,0 +1,181 @@
+import { ACTIONS } from '../../bot/ids';
+import { ValidationError } from '../../workflow/errors';
+import { normalizeAll } from '../../workflow/intake/normalize';
+import type { IncidentRequest, Route } from '../../workflow/intake/types';
+import { seedFromRequest } from '../sim';
+import { USERS } from '../slack/workspace';
+import { blockActionBody, postSigned } from './slack-requests';
+import { startOfflineStack } from './stack';
+import type { OfflineStack, OfflineStackOptions } from './types';
+
+export type DrillDecision = 'approve' | 'reject' | 'timeout' | 'none';
+
+export interface DrillResult {
+  route: Route;
+  reason: string;
+  incidentId?: string;
+  /** The incident's final status in the ledger. */
+  status: string;
+  executionStatus?: string;
+  statesVisited: string[];
+  /** Every simulated AWS call, in order. */
+  actions: { service: string; operation: string; input: unknown; error?: string }[];
+  /** Every message the bot posted or updated, in order. */
+  slack: { method: string; channel?: string; thread_ts?: string; ts?: string; text?: string }[];
+  durationMs: number;
+  transitions: number;
+}
+
+export interface DrillOptions {
+  event: unknown;
+  decision: DrillDecision;
+  /** Applied to the simulated account after seeding (fault injection). */
+  prepare?: (stack: OfflineStack) => void | Promise<void>;
+  stack?: OfflineStackOptions;
+  /** Keep the stack open (the caller closes it) — for tests that inspect it afterwards. */
+  keepOpen?: boolean;
+}
+
+const WAIT_MS = 20_000;
+
+/** The first normalizable request in an event; a bad event fails with the field that is wrong. */
+export function requestOf(event: unknown): IncidentRequest | undefined {
+  for (const result of normalizeAll(event)) {
+    if (result.status === 'invalid') throw result.error;
+    if (result.status === 'accepted') return result.request;
+  }
+  return undefined;
+}
+
+/** Clicks a button on the message that carries an approval, as a Slack user would (a signed block_actions). */
+export async function clickApproval(
+  stack: OfflineStack,
+  ref: { channel: string; ts: string },
+  actionId: string,
+  userId: string,
+): Promise<void> {
+  const message = stack.slack.message(ref.channel, ref.ts);
+  const button = (
+    message?.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[] | undefined
+  )
+    ?.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+    .find((e) => e.action_id === actionId);
+  if (!button?.value) throw new Error(`no ${actionId} button on message ${ref.channel}/${ref.ts}`);
+  const response = await postSigned(
+    stack.bot.url,
+    blockActionBody({
+      actionId,
+      value: button.value,
+      userId,
+      channel: ref.channel,
+      messageTs: ref.ts,
+      responseUrl: stack.slack.responseUrl({ userId, channel: ref.channel, messageTs: ref.ts }),
+    }),
+    { secret: stack.bot.signingSecret },
+  );
+  if (response.status !== 200)
+    throw new Error(`bot answered ${response.status} to ${actionId}: ${response.text}`);
+}
+
+async function approvalMessage(
+  stack: OfflineStack,
+  incidentId: string,
+): Promise<{ channel: string; ts: string }> {
+  const incident = await stack.ledger.getIncident(incidentId);
+  const approvalId = incident?.approval?.approvalId;
+  const approval = approvalId ? await stack.ledger.getApproval(approvalId) : undefined;
+  const ref = approval?.slack?.at(-1);
+  if (!ref) throw new Error(`incident ${incidentId} has no approval message`);
+  return ref;
+}
+
+/**
+ * One incident end to end, offline: seeds the simulated account from the event's resource, sends the event
+ * through intake (as EventBridge would), and decides as a responder would in Slack (signed button clicks), or lets
+ * the approval and the escalation time out on the virtual clock.
+ */
+export async function runDrill(options: DrillOptions): Promise<DrillResult & { stack: OfflineStack }> {
+  const request = requestOf(options.event);
+  const stack = await startOfflineStack({
+    demoEstate: false,
+    slackRateLimit: false,
+    timeScale: 0,
+    ...options.stack,
+  });
+  try {
+    if (request) seedFromRequest(stack.sim, request);
+    await options.prepare?.(stack);
+    const started = performance.now();
+    const [result] = await stack.inject(options.event);
+    if (!result) throw new ValidationError('the event holds no finding', '(event)');
+    const arn = result.executionArn;
+    if (arn && result.decision.route.startsWith('contain-')) {
+      await decide(stack, arn, result.incident?.incidentId ?? '', options.decision);
+    }
+    if (arn && options.decision !== 'none')
+      await stack.engine.waitForStatus(arn, (d) => d.status !== 'RUNNING', { timeoutMs: WAIT_MS });
+    const durationMs = performance.now() - started;
+    const incident = result.incident ? await stack.ledger.getIncident(result.incident.incidentId) : undefined;
+    return {
+      stack,
+      route: result.decision.route,
+      reason: result.decision.reason,
+      ...(incident ? { incidentId: incident.incidentId } : {}),
+      status: incident?.status ?? (result.outcome === 'ignored' ? 'IGNORED' : result.outcome.toUpperCase()),
+      ...(arn ? { executionStatus: stack.engine.describe(arn).status } : {}),
+      statesVisited: arn ? stack.engine.statesVisited(arn) : [],
+      actions: stack.sim.calls().map((c) => ({
+        service: c.service,
+        operation: c.operation,
+        input: c.input,
+        ...(c.error ? { error: c.error } : {}),
+      })),
+      slack: stack.slack
+        .calls()
+        .filter((c) => c.method.startsWith('chat.') || c.method === 'conversations.open')
+        .map((c) => ({
+          method: c.method,
+          ...(typeof c.params.channel === 'string' ? { channel: c.params.channel } : {}),
+          ...(typeof c.params.thread_ts === 'string' ? { thread_ts: c.params.thread_ts } : {}),
+          ...(typeof c.params.ts === 'string' ? { ts: c.params.ts } : {}),
+          ...(typeof c.params.text === 'string' ? { text: c.params.text } : {}),
+        })),
+      durationMs,
+      transitions: arn ? stack.engine.transitionCount(arn) : 0,
+    };
+  } finally {
+    if (!options.keepOpen) await stack.close();
+  }
+}
+
+async function decide(
+  stack: OfflineStack,
+  arn: string,
+  incidentId: string,
+  decision: DrillDecision,
+): Promise<void> {
+  const waitApproval = () =>
+    stack.engine.waitForTask(arn, { stateName: 'RequestApproval', timeoutMs: WAIT_MS });
+  const finishedEarly = () =>
+    stack.engine.waitForStatus(arn, (d) => d.status !== 'RUNNING', { timeoutMs: WAIT_MS });
+  // Containment may fail (compensation ends the execution) before any approval is requested.
+  const first = await Promise.race([
+    waitApproval().then(() => 'approval' as const),
+    finishedEarly().then(() => 'ended' as const),
+  ]);
+  if (first === 'ended' || decision === 'none') return;
+  if (decision === 'approve' || decision === 'reject') {
+    const ref = await approvalMessage(stack, incidentId);
+    await clickApproval(
+      stack,
+      ref,
+      decision === 'approve' ? ACTIONS.approve : ACTIONS.reject,
+      USERS.responder,
+    );
+    return;
+  }
+  const { approvalTimeoutSeconds, escalationTimeoutSeconds } = stack.settings.workflow;
+  await stack.clock.fastForward(approvalTimeoutSeconds * 1000);
+  await stack.engine.waitForTask(arn, { stateName: 'Escalate', timeoutMs: WAIT_MS });
+  await stack.clock.fastForward(escalationTimeoutSeconds * 1000);
+}

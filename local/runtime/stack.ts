@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { WebClient } from '@slack/web-api';
+import { boltLogger } from '../../bot/bolt-logger';
+import type { BotDeps, BotTaskDeps } from '../../bot/deps';
+import { createHttpBot } from '../../bot/http';
+import { startIncidentVia } from '../../bot/start-incident';
+import { TASK_CLIENT } from '../../bot/tasks/lambda';
+import {
+  RoutingPolicySchema,
+  type Scope,
+  ScopeSchema,
+  SlackSettingsSchema,
+  WorkflowSettingsSchema,
+} from '../../workflow/config';
+import { renderDefinition } from '../../workflow/definition';
+import { planEc2Containment } from '../../workflow/domain/ec2/plan';
+import { acceptEventAll, type IntakeDeps } from '../../workflow/intake/service';
+import { DynamoLedger } from '../../workflow/ledger/dynamo-ledger';
+import { createLogger } from '../../workflow/log';
+import type { WorkflowTaskDeps } from '../../workflow/tasks/deps';
+import { LedgerTicketSink } from '../../workflow/ticket-sinks';
+import { startDynalite } from '../dynalite';
+import { localSubstitutions } from '../engine/arns';
+import { VirtualClock } from '../engine/clock';
+import { LocalEngine } from '../engine/engine';
+import { DEMO, HOME_ACCOUNT_ID, HOME_REGION, SimulatedAws, seedDemoEstate } from '../sim';
+import { FakeSlackApi } from '../slack/fake-api';
+import { BOT, CHANNELS, USERS } from '../slack/workspace';
+import { CALLBACK_KEYS, localTaskHandlers } from './task-handlers';
+import type { OfflineStack, OfflineStackOptions } from './types';
+
+export { DEMO };
+
+/**
+ * Starts Airlock offline on 127.0.0.1: dynalite + the real DynamoLedger, the simulated AWS estate behind real SDK
+ * clients, the real definition on the local engine with the real task code, a fake Slack Web API, and the real
+ * Bolt app on an HTTPReceiver. Only the injected clients differ from production.
+ */
+export async function startOfflineStack(options: OfflineStackOptions = {}): Promise<OfflineStack> {
+  const log = createLogger('airlock-offline');
+  const clock = new VirtualClock({ scale: options.timeScale ?? 0 });
+  const signingSecret =
+    options.signingSecret ?? process.env.SLACK_SIGNING_SECRET ?? randomBytes(16).toString('hex');
+
+  const dynamo = await startDynalite(options.dataDir ? { path: options.dataDir } : {});
+  const ledger = new DynamoLedger({ doc: dynamo.doc, tableName: dynamo.tableName, clock });
+
+  const sim = new SimulatedAws({ now: () => clock.now() });
+  if (options.demoEstate !== false) seedDemoEstate(sim);
+
+  const slack = new FakeSlackApi({
+    clock,
+    token: BOT.token,
+    rateLimit: options.slackRateLimit ?? { perSecond: 1, burst: 3 },
+  });
+  await slack.start();
+
+  const scope: Scope = ScopeSchema.parse({
+    homeAccountId: HOME_ACCOUNT_ID,
+    allowedAccountIds: [HOME_ACCOUNT_ID],
+    allowedRegions: [],
+  });
+  const policy = RoutingPolicySchema.parse({ allowSampleFindings: true, ...options.policy });
+  const workflow = WorkflowSettingsSchema.parse({ evidenceBucket: DEMO.evidenceBucket, ...options.workflow });
+  const slackSettings = SlackSettingsSchema.parse({
+    socChannel: CHANNELS.soc,
+    reviewChannel: CHANNELS.review,
+    socLeadUserId: USERS.lead,
+    responderUserIds: [USERS.responder, USERS.responder2],
+    fourEyes: true,
+    ...options.slackSettings,
+  });
+
+  const clients = sim.clientFactory();
+  const workflowDeps: WorkflowTaskDeps = {
+    ledger,
+    clients,
+    clock,
+    log: log.child({ component: 'workflow' }),
+    ticketSink: new LedgerTicketSink(ledger, clock),
+    evidenceS3: (await clients({ accountId: HOME_ACCOUNT_ID, region: HOME_REGION })).s3,
+  };
+  const botTaskDeps: BotTaskDeps = {
+    ledger,
+    slack: new WebClient(BOT.token, { ...TASK_CLIENT, slackApiUrl: slack.apiUrl, logger: boltLogger(log) }),
+    settings: slackSettings,
+    clock,
+    log: log.child({ component: 'bot-task' }),
+  };
+
+  const engine = new LocalEngine({
+    definition: renderDefinition(localSubstitutions()),
+    handlers: localTaskHandlers(workflowDeps, botTaskDeps),
+    callbackKeys: CALLBACK_KEYS,
+    clock,
+  });
+
+  const intakeDeps: IntakeDeps = {
+    ledger,
+    executions: engine,
+    policy,
+    settings: workflow,
+    clock,
+    log: log.child({ component: 'intake' }),
+    scope,
+    defaultRegion: HOME_REGION,
+  };
+  const botDeps: BotDeps = {
+    ledger,
+    executions: engine,
+    startIncident: startIncidentVia(intakeDeps),
+    planner: async (target) => planEc2Containment(await clients(target), target, workflow),
+    settings: slackSettings,
+    scope: { homeAccountId: HOME_ACCOUNT_ID, defaultRegion: HOME_REGION },
+    clock,
+    log: log.child({ component: 'bot' }),
+  };
+  const bot = await createHttpBot({
+    signingSecret,
+    port: options.botPort ?? 0,
+    token: BOT.token,
+    botId: BOT.botId,
+    botUserId: BOT.userId,
+    deps: botDeps,
+    slackApiUrl: slack.apiUrl,
+  });
+
+  return {
+    clock,
+    ledger,
+    sim,
+    engine,
+    slack,
+    bot: { url: bot.url, signingSecret, botToken: BOT.token },
+    settings: { slack: slackSettings, workflow, policy, homeAccountId: HOME_ACCOUNT_ID, region: HOME_REGION },
+    inject: (raw) => acceptEventAll(raw, intakeDeps),
+    close: async () => {
+      await engine.close();
+      await bot.stop();
+      await slack.stop();
+      await dynamo.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { RoutingPolicy, SlackSettings, WorkflowSettings } from '../../workflow/config';
+import type { AcceptResult } from '../../workflow/intake/service';
+import type { Ledger } from '../../workflow/ledger/ledger';
+import type { VirtualClock } from '../engine/clock';
+import type { LocalEngine } from '../engine/engine';
+import type { FakeSlackApi } from '../slack/fake-api';
+
+/**
+ * The whole of Airlock running offline on 127.0.0.1: the real bot (HTTPReceiver), the real definition on the
+ * local engine, the real ledger code on dynalite, the real task code on a simulated AWS estate, and a fake Slack.
+ * Built by `startOfflineStack` (local/runtime/stack.ts). Used by `npm start`, the drill CLI, benches and tests.
+ */
+export interface OfflineStack {
+  readonly clock: VirtualClock;
+  readonly ledger: Ledger;
+  /** The simulated AWS estate (local/sim): snapshot(), calls(), faults. */
+  readonly sim: import('../sim').SimulatedAws;
+  readonly engine: LocalEngine;
+  readonly slack: FakeSlackApi;
+  /** The bot's Slack endpoint (what a Slack app's request URL would be) and the secret requests are signed with. */
+  readonly bot: { url: string; signingSecret: string; botToken: string };
+  readonly settings: {
+    slack: SlackSettings;
+    workflow: WorkflowSettings;
+    policy: RoutingPolicy;
+    homeAccountId: string;
+    region: string;
+  };
+  /** The EventBridge path: one raw event (GuardDuty / Security Hub) through intake → ledger → StartExecution. */
+  inject(raw: unknown): Promise<AcceptResult[]>;
+  close(): Promise<void>;
+}
+
+export interface OfflineStackOptions {
+  /** Port for the bot's HTTP receiver (0 = random). */
+  botPort?: number;
+  /** Default: process.env.SLACK_SIGNING_SECRET or a random one per start. */
+  signingSecret?: string;
+  /** Keep the ledger on disk between runs (dynalite path). Default: in memory. */
+  dataDir?: string;
+  /** Virtual time runs this many times faster than real time (0 = manual clock, advanced with fastForward). */
+  timeScale?: number;
+  /** Seed the demo estate (two VPCs, ASG + target group, shared role, IAM user, bucket). Default true. */
+  demoEstate?: boolean;
+  /** Fake Slack per-channel chat.postMessage limit; false disables. Default 1/s with a burst of 3. */
+  slackRateLimit?: { perSecond: number; burst: number } | false;
+  /** Overrides of the defaults (drills allow sample findings). */
+  policy?: Partial<RoutingPolicy>;
+  workflow?: Partial<WorkflowSettings>;
+  slackSettings?: Partial<SlackSettings>;
+}
