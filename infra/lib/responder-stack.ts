@@ -111,7 +111,7 @@ export class AirlockResponderStack extends Stack {
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'The evidence key lives in the IR account and its id is not known here: any key of the IR account, only through S3 (kms:ViaService); the IR key policy names this role',
+          'The evidence key lives in the IR account and its id is not known here, so any key of the IR account, only through S3 (kms:ViaService); the IR key policy names this role',
         appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:kms:\\*:<IrAccountId>:key\\/\\*$/g' }],
       },
       {
