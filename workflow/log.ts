@@ -25,12 +25,20 @@ export const REDACT_PATHS = [
 
 export type Logger = pino.Logger;
 
-/** One logger for the whole codebase; callers add `incidentId` / `executionArn` with `.child()`. */
-export function createLogger(service: string, options: pino.LoggerOptions = {}): Logger {
-  return pino({
+/**
+ * One logger for the whole codebase; callers add `incidentId` / `executionArn` with `.child()`. `destination`
+ * defaults to stdout; CLIs whose stdout is their result (JSON) log to stderr instead.
+ */
+export function createLogger(
+  service: string,
+  options: pino.LoggerOptions = {},
+  destination?: pino.DestinationStream,
+): Logger {
+  const config: pino.LoggerOptions = {
     base: { service },
     level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     ...options,
-  });
+  };
+  return destination ? pino(config, destination) : pino(config);
 }

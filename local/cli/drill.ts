@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../workflow/errors';
+import { createLogger } from '../../workflow/log';
 import { type DrillDecision, runDrill } from '../runtime/drill';
 
 const DECISIONS = ['approve', 'reject', 'timeout', 'none'] as const;
@@ -42,7 +43,14 @@ async function main(): Promise<void> {
     fail(`cannot read ${args.event} as JSON: ${(error as Error).message}`, 'event');
   }
   try {
-    const { stack: _stack, ...result } = await runDrill({ event: raw, decision: args.decision });
+    const { stack: _stack, ...result } = await runDrill({
+      event: raw,
+      decision: args.decision,
+      // stdout carries the result; logs go to stderr, warnings and worse unless LOG_LEVEL says otherwise.
+      stack: {
+        log: createLogger('airlock-drill', { level: process.env.LOG_LEVEL ?? 'warn' }, process.stderr),
+      },
+    });
     if (args.json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } else {

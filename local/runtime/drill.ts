@@ -77,16 +77,28 @@ export async function clickApproval(
     throw new Error(`bot answered ${response.status} to ${actionId}: ${response.text}`);
 }
 
-async function approvalMessage(
+const POLL_MS = 5;
+
+/**
+ * The Slack message that carries the incident's current approval. The callback task is pending as soon as it is
+ * invoked, a moment before its handler has posted the buttons and recorded where, so this waits for that record.
+ */
+export async function approvalMessage(
   stack: OfflineStack,
   incidentId: string,
+  timeoutMs = WAIT_MS,
 ): Promise<{ channel: string; ts: string }> {
-  const incident = await stack.ledger.getIncident(incidentId);
-  const approvalId = incident?.approval?.approvalId;
-  const approval = approvalId ? await stack.ledger.getApproval(approvalId) : undefined;
-  const ref = approval?.slack?.at(-1);
-  if (!ref) throw new Error(`incident ${incidentId} has no approval message`);
-  return ref;
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const incident = await stack.ledger.getIncident(incidentId);
+    const approvalId = incident?.approval?.approvalId;
+    const approval = approvalId ? await stack.ledger.getApproval(approvalId) : undefined;
+    const ref = approval?.slack?.at(-1);
+    if (ref) return ref;
+    if (performance.now() > deadline)
+      throw new Error(`incident ${incidentId} has no approval message after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
 }
 
 /**
@@ -148,6 +160,21 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult & { s
   }
 }
 
+/** Waits until the incident's approval message is another one than `previous` (the escalation DM is posted). */
+async function waitForNewApprovalMessage(
+  stack: OfflineStack,
+  incidentId: string,
+  previous: { channel: string; ts: string },
+): Promise<{ channel: string; ts: string }> {
+  const deadline = performance.now() + WAIT_MS;
+  for (;;) {
+    const ref = await approvalMessage(stack, incidentId);
+    if (ref.channel !== previous.channel || ref.ts !== previous.ts) return ref;
+    if (performance.now() > deadline) throw new Error(`incident ${incidentId}: no escalation message posted`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
 async function decide(
   stack: OfflineStack,
   arn: string,
@@ -163,9 +190,11 @@ async function decide(
     waitApproval().then(() => 'approval' as const),
     finishedEarly().then(() => 'ended' as const),
   ]);
-  if (first === 'ended' || decision === 'none') return;
+  if (first === 'ended') return;
+  // The buttons are posted (and where they are recorded) before anyone decides or the clock moves on.
+  const ref = await approvalMessage(stack, incidentId);
+  if (decision === 'none') return;
   if (decision === 'approve' || decision === 'reject') {
-    const ref = await approvalMessage(stack, incidentId);
     await clickApproval(
       stack,
       ref,
@@ -177,5 +206,6 @@ async function decide(
   const { approvalTimeoutSeconds, escalationTimeoutSeconds } = stack.settings.workflow;
   await stack.clock.fastForward(approvalTimeoutSeconds * 1000);
   await stack.engine.waitForTask(arn, { stateName: 'Escalate', timeoutMs: WAIT_MS });
+  await waitForNewApprovalMessage(stack, incidentId, ref);
   await stack.clock.fastForward(escalationTimeoutSeconds * 1000);
 }

@@ -37,7 +37,7 @@ export { DEMO };
  * Bolt app on an HTTPReceiver. Only the injected clients differ from production.
  */
 export async function startOfflineStack(options: OfflineStackOptions = {}): Promise<OfflineStack> {
-  const log = createLogger('airlock-offline');
+  const log = options.log ?? createLogger('airlock-offline');
   const clock = new VirtualClock({ scale: options.timeScale ?? 0 });
   const signingSecret =
     options.signingSecret ?? process.env.SLACK_SIGNING_SECRET ?? randomBytes(16).toString('hex');

@@ -1,6 +1,7 @@
 import type { RoutingPolicy, SlackSettings, WorkflowSettings } from '../../workflow/config';
 import type { AcceptResult } from '../../workflow/intake/service';
 import type { Ledger } from '../../workflow/ledger/ledger';
+import type { Logger } from '../../workflow/log';
 import type { VirtualClock } from '../engine/clock';
 import type { LocalEngine } from '../engine/engine';
 import type { FakeSlackApi } from '../slack/fake-api';
@@ -32,6 +33,8 @@ export interface OfflineStack {
 }
 
 export interface OfflineStackOptions {
+  /** The root logger (default: createLogger('airlock-offline') on stdout). */
+  log?: Logger;
   /** Port for the bot's HTTP receiver (0 = random). */
   botPort?: number;
   /** Default: process.env.SLACK_SIGNING_SECRET or a random one per start. */
