@@ -23,6 +23,18 @@ interface ResourceLock {
   createdAt: string;
 }
 
+/**
+ * Routes whose incident holds the resource's open lock: the ones that contain (or ask to). A notice-only finding
+ * (review, notify) attaches to an open incident of its resource if there is one, else opens an incident without
+ * the lock, so a notice that is still being posted never absorbs a later finding that must be contained.
+ */
+const LOCKING_ROUTES: ReadonlySet<Route> = new Set<Route>([
+  'contain-ec2',
+  'contain-iam',
+  'contain-s3',
+  'ask-before-contain',
+]);
+
 /** Rounds of "read finding → lock → incident" before giving up (each round follows a concurrent change). */
 const MAX_ROUNDS = 10;
 
@@ -31,7 +43,8 @@ const MAX_ROUNDS = 10;
  * any point + a retry of the same request converges, and concurrent callers help each other finish):
  * 1. FINDING#<dedupeKey> → candidate incident id (`incidentIdFor(dedupeKey)`). The one caller whose put wins is
  *    the first delivery ('opened' or 'attached'); every other caller is a 'repeat'.
- * 2. Unless routed `ignore`: RES#<resourceKey>/OPEN → candidate id (with request + route).
+ * 2. Routed to contain (LOCKING_ROUTES): RES#<resourceKey>/OPEN → candidate id (with request + route). Routed to
+ *    review / notify: the lock is only read (attach to its open incident, else an incident without the lock).
  * 3. INC#<lock's incident id>/META, written from the lock (conditional on not existing).
  * 4. If the lock belongs to another non-terminal incident: count this finding on it (idempotent: the incident
  *    keeps the set of attached dedupe keys), audit "+1 finding", then point FINDING# at that incident.
@@ -95,10 +108,22 @@ export class IntakeRecorder {
           createdAt: this.clock.now().toISOString(),
         });
       }
-      const lock = await this.claimLock(request, decision, candidate);
+      const own: ResourceLock = {
+        incidentId: candidate,
+        request,
+        route: decision.route,
+        routeReason: decision.reason,
+        createdAt: this.clock.now().toISOString(),
+      };
+      const locks = LOCKING_ROUTES.has(decision.route);
+      const lock = locks
+        ? await this.claimLock(request, decision, candidate)
+        : ((await this.heldLock(request)) ?? own);
       const holder = await this.ensureIncident(lock);
       if (lock.incidentId === candidate) return holder;
       if (TERMINAL_STATUSES.has(holder.status)) {
+        // A notice-only finding never takes a lock over: it opens its own incident next to it.
+        if (!locks) return this.ensureIncident(own);
         await this.takeOver(lock, request, decision, candidate);
         continue;
       }
@@ -134,6 +159,10 @@ export class IntakeRecorder {
       routeReason: decision.reason,
       createdAt: this.clock.now().toISOString(),
     });
+  }
+
+  private async heldLock(request: IncidentRequest): Promise<ResourceLock | undefined> {
+    return (await this.io.get(resourceLockKey(request.resourceKey))) as ResourceLock | undefined;
   }
 
   /** Takes the resource lock for `candidate`, or returns the lock someone else holds. */
