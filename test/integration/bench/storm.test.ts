@@ -1,0 +1,54 @@
+import { runStorm, type StormResult } from '../../../bench/lib/storm';
+import { generateStorm } from '../../../bench/lib/storm-input';
+
+jest.setTimeout(90_000);
+
+describe('storm (bench/lib/storm.ts) at small scale', () => {
+  let result: StormResult;
+
+  beforeAll(async () => {
+    result = await runStorm({
+      events: 100,
+      instances: 5,
+      repeatFraction: 0.3,
+      invalidFraction: 0.02,
+      seed: 3,
+      // 429s still happen (burst 3, Retry-After ≥ 1 s) but the channel drains faster than at 1/s.
+      slackRateLimit: { perSecond: 5, burst: 3 },
+      quietMs: 2_500,
+      settleTimeoutMs: 60_000,
+    });
+  });
+
+  it('generates the same storm for the same seed, with repeats and mixed severities', () => {
+    const a = generateStorm({ events: 100, instances: 5, repeatFraction: 0.3, seed: 3 });
+    const b = generateStorm({ events: 100, instances: 5, repeatFraction: 0.3, seed: 3 });
+    expect(a.events.map((e) => e.raw)).toEqual(b.events.map((e) => e.raw));
+    expect(a.events.filter((e) => e.kind === 'repeat')).toHaveLength(30);
+    expect(new Set(a.events.map((e) => e.severity))).toEqual(new Set(['high', 'medium', 'low']));
+    expect(new Set(a.events.map((e) => (e.raw as { id: string }).id)).size).toBe(100);
+  });
+
+  it('opens one incident per instance with a contain finding and never a second execution', () => {
+    expect(result.settled).toBe(true);
+    expect(result.expectedIncidents).toBeGreaterThan(0);
+    expect(result.incidentsOpened).toBe(result.expectedIncidents);
+    expect(result.duplicateExecutions).toBe(0);
+    expect(result.duplicateSnapshots).toBe(0);
+  });
+
+  it('accounts for every event in the ledger: repeats absorbed, others attached, ignored or rejected', () => {
+    expect(result.lostEvents).toBe(0);
+    expect(result.intakeErrors).toBe(0);
+    expect(result.outcomes.repeat).toBeGreaterThanOrEqual(30);
+    expect(result.outcomes.attached).toBeGreaterThan(0);
+    expect(result.outcomes.rejected).toBe(2);
+  });
+
+  it('delivers every Slack message although the channel answered 429s', () => {
+    expect(result.slack429s).toBeGreaterThan(0);
+    expect(result.slackMessages).toBeGreaterThan(0);
+    expect(result.notificationFailures).toBe(0);
+    expect(result.slackUndelivered).toBe(0);
+  });
+});
