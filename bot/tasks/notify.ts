@@ -49,7 +49,7 @@ export interface NotifyOutput {
   approvalCopiesUpdated: number;
 }
 
-async function postOneOff(
+export async function postOneOff(
   deps: BotTaskDeps,
   incident: PostedIncident,
   phase: NotifyPhase,
@@ -70,6 +70,18 @@ async function postOneOff(
     detail: { message: kind, phase, channel: ref.channel, ts: ref.ts },
   });
   return true;
+}
+
+/** One threaded reply per recorded step not yet posted (then marked `notified`): a re-run never posts twice. */
+export async function postPendingSteps(deps: BotTaskDeps, incident: PostedIncident): Promise<string[]> {
+  const posted: string[] = [];
+  for (const step of incident.steps) {
+    if (step.notified) continue;
+    await postInThread(deps, incident, `post step ${step.name}`, stepReply(step));
+    await deps.ledger.recordStep(incident.incidentId, { ...step, notified: true });
+    posted.push(step.name);
+  }
+  return posted;
 }
 
 async function refreshApprovalCopies(deps: BotTaskDeps, incident: PostedIncident): Promise<number> {
@@ -114,12 +126,7 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<NotifyOutp
   const { incident, posted } = await ensureCard(deps, loaded);
   output.cardPosted = posted;
 
-  for (const step of incident.steps) {
-    if (step.notified) continue;
-    await postInThread(deps, incident, `post step ${step.name}`, stepReply(step));
-    await deps.ledger.recordStep(incidentId, { ...step, notified: true });
-    output.stepsPosted.push(step.name);
-  }
+  output.stepsPosted = await postPendingSteps(deps, incident);
 
   const oneOff = ONE_OFF[phase];
   if (oneOff && (await postOneOff(deps, incident, phase, oneOff))) output.oneOff = oneOff;

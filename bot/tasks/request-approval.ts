@@ -6,6 +6,7 @@ import { approvalMessage } from '../messages/approval';
 import type { SlackMessage } from '../messages/blocks';
 import { ensureCard, loadIncident, type PostedIncident, postInThread, refreshCard } from './card';
 import { botTaskHandler } from './lambda';
+import { postOneOff, postPendingSteps } from './notify';
 import { slackCall } from './slack-call';
 
 const BEFORE_APPROVAL: ReadonlySet<IncidentStatus> = new Set(['OPEN', 'CONTAINING', 'AWAITING_APPROVAL']);
@@ -70,6 +71,10 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTa
     expiresAt: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(),
   });
   if (approval.decision) log.warn({ decision: approval.decision }, 'approval was already decided');
+  // Catch the thread up first (a Notify that Slack throttled steps past; this task is retried instead, since
+  // containment is done): every step reply and the evidence manifest are in the thread before the buttons.
+  await postPendingSteps(deps, incident);
+  await postOneOff(deps, incident, 'contained', 'evidence-manifest');
   const ref = await showApproval(deps, incident, approval, {
     alreadyShownIn: (r) => r.channel === incident.slack.channel,
     render: () =>
