@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     repeatFraction: 0.3,
     invalidFraction: 0.01,
     seed: 7,
+    settleTimeoutMs: 420_000,
   });
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
