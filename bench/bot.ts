@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   try {
     const bundle = await bundleLikeCdk(resolve(__dirname, '..', 'bot', 'lambda.ts'), dir);
     const init = measureInit(bundle.file, dir, 10);
+    const initNoMaps = measureInit(bundle.file, dir, 10, false);
     const latency = await measureLatency({ iterations: 200, warmup: 20 });
     const initMs = median(init.map((s) => s.initMs));
     const slash = { p50Ms: latency.slashStatus.p50Ms, p99Ms: latency.slashStatus.p99Ms };
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
         bundleTopInputs: bundle.topInputs,
         init: {
           runs: init.length,
+          childNode: init[0]?.node,
+          medianWithoutSourceMapsMs: median(initNoMaps.map((s) => s.initMs)),
           requireMedianMs: median(init.map((s) => s.loadMs)),
           minMs: Math.round(Math.min(...init.map((s) => s.initMs)) * 10) / 10,
           maxMs: Math.round(Math.max(...init.map((s) => s.initMs)) * 10) / 10,

@@ -35,7 +35,7 @@ const event = {
 };
 handler(event, {}).then((res) => {
   const t2 = performance.now();
-  process.stdout.write(JSON.stringify({ loadMs: t1 - t0, initMs: t2 - t0, statusCode: res.statusCode }) + '\\n');
+  process.stdout.write(JSON.stringify({ loadMs: t1 - t0, initMs: t2 - t0, statusCode: res.statusCode, node: process.version }) + '\\n');
 });
 `;
 
@@ -69,18 +69,19 @@ export interface InitSample {
   loadMs: number;
   initMs: number;
   statusCode: number;
+  node: string;
 }
 
 /**
- * Runs `runs` fresh Node processes (process.execPath, with `--enable-source-maps` as the function's NODE_OPTIONS
- * sets) on the bundle, one after another, and returns each one's figures.
+ * Runs `runs` fresh Node processes (process.execPath; with `--enable-source-maps`, as the function's NODE_OPTIONS
+ * sets, unless `sourceMaps` is false) on the bundle, one after another, and returns each one's figures.
  */
-export function measureInit(bundle: string, dir: string, runs = 10): InitSample[] {
+export function measureInit(bundle: string, dir: string, runs = 10, sourceMaps = true): InitSample[] {
   const script = join(dir, 'init-child.cjs');
   writeFileSync(script, CHILD);
   const samples: InitSample[] = [];
   for (let i = 0; i < runs; i += 1) {
-    const child = spawnSync(process.execPath, ['--enable-source-maps', script], {
+    const child = spawnSync(process.execPath, sourceMaps ? ['--enable-source-maps', script] : [script], {
       env: lambdaEnv(bundle),
       encoding: 'utf8',
       timeout: 30_000,
