@@ -17,6 +17,7 @@ import { planEc2Containment } from '../../workflow/domain/ec2/plan';
 import { acceptEventAll, type IntakeDeps } from '../../workflow/intake/service';
 import { DynamoLedger } from '../../workflow/ledger/dynamo-ledger';
 import { createLogger } from '../../workflow/log';
+import type { TaskKey } from '../../workflow/tasks/catalog';
 import type { WorkflowTaskDeps } from '../../workflow/tasks/deps';
 import { LedgerTicketSink } from '../../workflow/ticket-sinks';
 import { startDynalite } from '../dynalite';
@@ -26,10 +27,29 @@ import { LocalEngine } from '../engine/engine';
 import { DEMO, HOME_ACCOUNT_ID, HOME_REGION, SimulatedAws, seedDemoEstate } from '../sim';
 import { FakeSlackApi } from '../slack/fake-api';
 import { BOT, CHANNELS, USERS } from '../slack/workspace';
-import { CALLBACK_KEYS, localTaskHandlers } from './task-handlers';
-import type { OfflineStack, OfflineStackOptions } from './types';
+import { CALLBACK_KEYS, type LocalTaskHandlers, localTaskHandlers } from './task-handlers';
+import type { OfflineStack, OfflineStackOptions, TaskObserver } from './types';
 
 export { DEMO };
+
+/** Every task invocation reported to `onTask` (key, effective input, outcome), then passed through unchanged. */
+function observed(tasks: LocalTaskHandlers, onTask: TaskObserver): LocalTaskHandlers {
+  const wrap =
+    (key: TaskKey, handler: LocalTaskHandlers[TaskKey]) =>
+    async (input: unknown): Promise<unknown> => {
+      try {
+        const output = await handler(input);
+        onTask({ key, input, output });
+        return output;
+      } catch (error) {
+        onTask({ key, input, error: error instanceof Error ? error.name : String(error) });
+        throw error;
+      }
+    };
+  return Object.fromEntries(
+    (Object.entries(tasks) as [TaskKey, LocalTaskHandlers[TaskKey]][]).map(([key, h]) => [key, wrap(key, h)]),
+  ) as LocalTaskHandlers;
+}
 
 /**
  * Starts Airlock offline on 127.0.0.1: dynalite + the real DynamoLedger, the simulated AWS estate behind real SDK
@@ -88,9 +108,10 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     log: log.child({ component: 'bot-task' }),
   };
 
+  const tasks = localTaskHandlers(workflowDeps, botTaskDeps);
   const engine = new LocalEngine({
     definition: renderDefinition(localSubstitutions()),
-    handlers: localTaskHandlers(workflowDeps, botTaskDeps),
+    handlers: options.onTask ? observed(tasks, options.onTask) : tasks,
     callbackKeys: CALLBACK_KEYS,
     clock,
   });
@@ -133,6 +154,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     slack,
     bot: { url: bot.url, signingSecret, botToken: BOT.token },
     settings: { slack: slackSettings, workflow, policy, homeAccountId: HOME_ACCOUNT_ID, region: HOME_REGION },
+    tasks,
     inject: (raw) => acceptEventAll(raw, intakeDeps),
     close: async () => {
       await engine.close();

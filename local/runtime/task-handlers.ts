@@ -21,12 +21,13 @@ import * as snapshotVolume from '../../workflow/tasks/snapshot-volume';
 import * as tagInstance from '../../workflow/tasks/tag-instance';
 
 type Handler = (input: unknown) => Promise<unknown>;
+export type LocalTaskHandlers = Record<TaskKey, Handler>;
 
 /**
  * Catalog key → the same `run` that the Lambda `handler` calls in AWS, bound to offline deps. The local engine
  * asserts at construction that every Task state resolves to one of these.
  */
-export function localTaskHandlers(workflow: WorkflowTaskDeps, bot: BotTaskDeps): Record<TaskKey, Handler> {
+export function localTaskHandlers(workflow: WorkflowTaskDeps, bot: BotTaskDeps): LocalTaskHandlers {
   const w =
     (m: { run: (deps: WorkflowTaskDeps, input: unknown) => Promise<unknown> }): Handler =>
     (input) =>

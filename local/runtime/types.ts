@@ -2,9 +2,11 @@ import type { RoutingPolicy, SlackSettings, WorkflowSettings } from '../../workf
 import type { AcceptResult } from '../../workflow/intake/service';
 import type { Ledger } from '../../workflow/ledger/ledger';
 import type { Logger } from '../../workflow/log';
+import type { TaskKey } from '../../workflow/tasks/catalog';
 import type { VirtualClock } from '../engine/clock';
 import type { LocalEngine } from '../engine/engine';
 import type { FakeSlackApi } from '../slack/fake-api';
+import type { LocalTaskHandlers } from './task-handlers';
 
 /**
  * The whole of Airlock running offline on 127.0.0.1: the real bot (HTTPReceiver), the real definition on the
@@ -27,12 +29,26 @@ export interface OfflineStack {
     homeAccountId: string;
     region: string;
   };
+  /** Each task's `run`, bound to this stack's deps (what the engine invokes): to re-run a task as a retry would. */
+  readonly tasks: LocalTaskHandlers;
   /** The EventBridge path: one raw event (GuardDuty / Security Hub) through intake → ledger → StartExecution. */
   inject(raw: unknown): Promise<AcceptResult[]>;
   close(): Promise<void>;
 }
 
+/** One task invocation as the engine made it: the effective input (after Parameters) and its outcome. */
+export interface TaskInvocation {
+  key: TaskKey;
+  input: unknown;
+  output?: unknown;
+  /** The error's name (the Retry/Catch contract) when the task failed. */
+  error?: string;
+}
+export type TaskObserver = (invocation: TaskInvocation) => void;
+
 export interface OfflineStackOptions {
+  /** Sees every task invocation (tests and benches: what ran, with which input). */
+  onTask?: TaskObserver;
   /** The root logger (default: createLogger('airlock-offline') on stdout). */
   log?: Logger;
   /** Port for the bot's HTTP receiver (0 = random). */
