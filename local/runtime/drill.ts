@@ -161,7 +161,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult & { s
 }
 
 /** Waits until the incident's approval message is another one than `previous` (the escalation DM is posted). */
-async function waitForNewApprovalMessage(
+export async function waitForNewApprovalMessage(
   stack: OfflineStack,
   incidentId: string,
   previous: { channel: string; ts: string },

@@ -32,17 +32,20 @@ import type { OfflineStack, OfflineStackOptions, TaskObserver } from './types';
 
 export { DEMO };
 
-/** Every task invocation reported to `onTask` (key, effective input, outcome), then passed through unchanged. */
+/**
+ * Every task invocation reported to `onTask` (key, effective input, outcome), then passed through unchanged. The
+ * engine gets the outcome only once the observer has settled, so a test can re-run the task in between (a retry).
+ */
 function observed(tasks: LocalTaskHandlers, onTask: TaskObserver): LocalTaskHandlers {
   const wrap =
     (key: TaskKey, handler: LocalTaskHandlers[TaskKey]) =>
     async (input: unknown): Promise<unknown> => {
       try {
         const output = await handler(input);
-        onTask({ key, input, output });
+        await onTask({ key, input, output });
         return output;
       } catch (error) {
-        onTask({ key, input, error: error instanceof Error ? error.name : String(error) });
+        await onTask({ key, input, error: error instanceof Error ? error.name : String(error) });
         throw error;
       }
     };
@@ -58,7 +61,10 @@ function observed(tasks: LocalTaskHandlers, onTask: TaskObserver): LocalTaskHand
  */
 export async function startOfflineStack(options: OfflineStackOptions = {}): Promise<OfflineStack> {
   const log = options.log ?? createLogger('airlock-offline');
-  const clock = new VirtualClock({ scale: options.timeScale ?? 0 });
+  const clock = new VirtualClock({
+    scale: options.timeScale ?? 0,
+    ...(options.startAt ? { start: options.startAt } : {}),
+  });
   const signingSecret =
     options.signingSecret ?? process.env.SLACK_SIGNING_SECRET ?? randomBytes(16).toString('hex');
 

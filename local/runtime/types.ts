@@ -44,7 +44,8 @@ export interface TaskInvocation {
   /** The error's name (the Retry/Catch contract) when the task failed. */
   error?: string;
 }
-export type TaskObserver = (invocation: TaskInvocation) => void;
+/** May return a promise: the engine sees the task's outcome only after it settles. */
+export type TaskObserver = (invocation: TaskInvocation) => void | Promise<void>;
 
 export interface OfflineStackOptions {
   /** Sees every task invocation (tests and benches: what ran, with which input). */
@@ -57,6 +58,8 @@ export interface OfflineStackOptions {
   signingSecret?: string;
   /** Keep the ledger on disk between runs (dynalite path). Default: in memory. */
   dataDir?: string;
+  /** The virtual clock's start (default: now). Two stacks started at the same instant build identical estates. */
+  startAt?: Date;
   /** Virtual time runs this many times faster than real time (0 = manual clock, advanced with fastForward). */
   timeScale?: number;
   /** Seed the demo estate (two VPCs, ASG + target group, shared role, IAM user, bucket). Default true. */

@@ -55,16 +55,25 @@ export async function runStep<O>(
     const endedAt = deps.clock.now().toISOString();
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     log.warn({ err: error }, `step ${name} failed`);
-    await deps.ledger
-      .appendAudit({
+    // Recorded before the state machine decides what happens next: a Retry that succeeds replaces this record;
+    // a Catch that goes on (capture) or compensates leaves it, so the thread and /ir status show what failed.
+    await Promise.all([
+      deps.ledger.recordStep(incidentId, {
+        name,
+        status: 'failed',
+        summary: `Failed: ${message}`,
+        startedAt,
+        endedAt,
+      }),
+      deps.ledger.appendAudit({
         incidentId,
         at: endedAt,
         actor: 'workflow',
         action: `${name}-failed`,
         detail: { error: message },
         inputDigest: digest(input),
-      })
-      .catch((auditError: unknown) => log.error({ err: auditError }, 'could not record step failure'));
+      }),
+    ]).catch((recordError: unknown) => log.error({ err: recordError }, 'could not record step failure'));
     throw error;
   }
 }

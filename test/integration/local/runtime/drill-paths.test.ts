@@ -1,0 +1,369 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ACTIONS } from '../../../../bot/ids';
+import {
+  approvalMessage,
+  clickApproval,
+  type DrillDecision,
+  type DrillResult,
+  requestOf,
+  runDrill,
+  waitForNewApprovalMessage,
+} from '../../../../local/runtime/drill';
+import type { OfflineStack, TaskInvocation } from '../../../../local/runtime/types';
+import type { EstateSnapshot } from '../../../../local/sim';
+import { USERS } from '../../../../local/slack/workspace';
+import { configureAwsRetry } from '../../../../workflow/aws/call';
+import definition from '../../../../workflow/definition.asl.json';
+
+/**
+ * Every path of the real definition, end to end through the offline stack: intake → local engine → real task
+ * code on the simulated account → real bot answering signed Slack clicks. Each test records the states it
+ * entered; the last test asserts every state of the definition was entered by at least one of them.
+ */
+
+const SAMPLES = join(__dirname, '../../../../local/workspace/samples');
+const FIXTURES = join(__dirname, '../../../fixtures');
+const load = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+const EC2 = load(join(SAMPLES, 'ec2-high-web1.json'));
+const IAM = load(join(SAMPLES, 'iam-high-ci-deployer.json'));
+const S3 = load(join(SAMPLES, 's3-high-public-assets.json'));
+const ACTOR = load(join(FIXTURES, 'gd-eventbridge-ec2-backdoor-denialofservice-tcp.json'));
+
+const target = (() => {
+  const request = requestOf(EC2);
+  if (!request?.resource.instanceId) throw new Error('the EC2 sample has no instance');
+  return { instanceId: request.resource.instanceId, accountId: request.accountId, region: request.region };
+})();
+
+/** What containment leaves behind on purpose, after a Reject: its groups, snapshots, SSM commands, evidence. */
+const LEFT_BY_AIRLOCK = [
+  /\.ec2\.securityGroups\.sg-[0-9a-f]+: added .*"groupName":"airlock-/,
+  /\.ec2\.snapshots\.snap-[0-9a-f]+: added /,
+  /\.ssm\.commands\.[0-9a-f-]+: added /,
+  /buckets\.airlock-evidence[^.]*\.objects\./,
+];
+
+const visited = new Set<string>();
+const open: OfflineStack[] = [];
+
+interface Run extends DrillResult {
+  stack: OfflineStack;
+  before: EstateSnapshot;
+}
+
+async function drill(
+  event: unknown,
+  decision: DrillDecision,
+  options: { prepare?: (stack: OfflineStack) => void; onTask?: (t: TaskInvocation) => void } = {},
+): Promise<Run> {
+  let before: EstateSnapshot | undefined;
+  const result = await runDrill({
+    event,
+    decision,
+    keepOpen: true,
+    ...(options.onTask ? { stack: { onTask: options.onTask } } : {}),
+    prepare: (stack) => {
+      open.push(stack);
+      before = stack.sim.snapshot();
+      options.prepare?.(stack);
+    },
+  });
+  for (const state of result.statesVisited) visited.add(state);
+  if (!before) throw new Error('prepare did not run');
+  return { ...result, before };
+}
+
+/** The estate's changes since `before`, minus what containment leaves behind on purpose. */
+function residue(run: Run): string[] {
+  return run.stack.sim
+    .diff(run.before, run.stack.sim.snapshot())
+    .filter((line) => !LEFT_BY_AIRLOCK.some((re) => re.test(line)));
+}
+
+function ec2(run: Run) {
+  return run.stack.sim.model.ec2(target);
+}
+
+function isolationGroupIds(run: Run): Set<string> {
+  return new Set(
+    Object.values(ec2(run).securityGroups)
+      .filter((g) => g.groupName.startsWith('airlock-isolation'))
+      .map((g) => g.groupId),
+  );
+}
+
+function expectContained(run: Run): void {
+  const instance = ec2(run).instances[target.instanceId];
+  expect(instance).toBeDefined();
+  const isolation = isolationGroupIds(run);
+  expect(isolation.size).toBe(1);
+  for (const eniId of instance?.networkInterfaceIds ?? []) {
+    expect(ec2(run).networkInterfaces[eniId]?.groupIds).toEqual([...isolation]);
+  }
+  expect(instance?.disableApiTermination).toBe(true);
+  expect(instance?.instanceInitiatedShutdownBehavior).toBe('stop');
+  expect(instance?.tags).toMatchObject({
+    IncidentStatus: 'Quarantined',
+    'airlock:incident-id': run.incidentId,
+  });
+  const snapshots = Object.values(ec2(run).snapshots);
+  expect(snapshots.map((s) => s.volumeId).sort()).toEqual(
+    instance?.blockDeviceMappings.map((b) => b.volumeId).sort(),
+  );
+  for (const snapshot of snapshots)
+    expect(snapshot.tags).toMatchObject({
+      'airlock:incident-id': run.incidentId,
+      'airlock:instance-id': target.instanceId,
+    });
+}
+
+async function settle(stack: OfflineStack, arn: string): Promise<void> {
+  await stack.engine.waitForStatus(arn, (d) => d.status !== 'RUNNING', { timeoutMs: 20_000 });
+}
+
+beforeAll(() => configureAwsRetry({ baseDelayMs: 0, maxDelayMs: 0 }));
+afterAll(async () => {
+  configureAwsRetry({ baseDelayMs: 100, maxDelayMs: 5_000 });
+  await Promise.all(open.map((s) => s.close()));
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+describe('drill paths: EC2', () => {
+  it('approve: contained, snapshots of every volume, resolved, decision recorded', async () => {
+    const run = await drill(EC2, 'approve');
+    expect(run).toMatchObject({ route: 'contain-ec2', status: 'RESOLVED', executionStatus: 'SUCCEEDED' });
+    expect(run.statesVisited).toEqual([
+      'Announce',
+      'Route',
+      'RecordPreState',
+      'CaptureVolatileEvidence',
+      'IsolateNetwork',
+      'NotifyIsolated',
+      'ProtectEvidence',
+      'SnapshotVolumes',
+      'SnapshotVolume',
+      'SnapshotVolume',
+      'TagInstance',
+      'RevokeInstanceCredentials',
+      'OpenTicket',
+      'NotifyContained',
+      'RequestApproval',
+      'ResolveIncident',
+      'NotifyResolved',
+      'Done',
+    ]);
+    expectContained(run);
+    const incident = await run.stack.ledger.getIncident(run.incidentId ?? '');
+    expect(incident?.approval).toMatchObject({ state: 'approved', decidedBy: USERS.responder });
+    expect(incident?.containedAt).toBeDefined();
+  });
+
+  it('reject: restores the instance exactly to its pre-incident state', async () => {
+    const run = await drill(EC2, 'reject');
+    expect(run).toMatchObject({ status: 'RESTORED', executionStatus: 'SUCCEEDED' });
+    expect(run.statesVisited.slice(-5)).toEqual([
+      'Restore',
+      'RestoreEc2',
+      'CloseRestored',
+      'NotifyRestored',
+      'Done',
+    ]);
+    // Containment did change the estate, and the restore undid every change.
+    expect(run.actions.some((a) => a.operation === 'ModifyNetworkInterfaceAttribute')).toBe(true);
+    expect(residue(run)).toEqual([]);
+  });
+
+  it('timeout, then the SOC lead approves the escalation DM', async () => {
+    const run = await drill(EC2, 'none');
+    const { stack } = run;
+    const arn = stack.engine.list()[0]?.executionArn ?? '';
+    const incidentId = run.incidentId ?? '';
+    const first = await approvalMessage(stack, incidentId);
+    const primaryId = (await stack.ledger.getIncident(incidentId))?.approval?.approvalId ?? '';
+    await stack.clock.fastForward(stack.settings.workflow.approvalTimeoutSeconds * 1000);
+    await waitForNewApprovalMessage(stack, incidentId, first);
+    // The escalation is a DM to the lead (and a copy in the thread); the lead decides from the DM.
+    const incident0 = await stack.ledger.getIncident(incidentId);
+    const escalation = await stack.ledger.getApproval(incident0?.approval?.approvalId ?? '');
+    expect(escalation).toMatchObject({ kind: 'escalation' });
+    expect(await stack.ledger.getApproval(primaryId)).toMatchObject({ escalatedTo: USERS.lead });
+    const dm = escalation?.slack?.find((ref) => ref.channel.startsWith('D'));
+    if (!dm) throw new Error('no escalation DM');
+    await clickApproval(stack, dm, ACTIONS.approve, USERS.lead);
+    await settle(stack, arn);
+    const states = stack.engine.statesVisited(arn);
+    for (const s of states) visited.add(s);
+    expect(states).toEqual(expect.arrayContaining(['RequestApproval', 'Escalate', 'ResolveIncident']));
+    const incident = await stack.ledger.getIncident(incidentId);
+    expect(incident).toMatchObject({ status: 'RESOLVED', approval: { decidedBy: USERS.lead } });
+  });
+
+  it('timeout twice: stays contained, escalated but unresolved', async () => {
+    const run = await drill(EC2, 'timeout');
+    expect(run).toMatchObject({ status: 'ESCALATED_UNRESOLVED', executionStatus: 'SUCCEEDED' });
+    expect(run.statesVisited.slice(-5)).toEqual([
+      'RequestApproval',
+      'Escalate',
+      'CloseUnresolved',
+      'NotifyUnresolved',
+      'Done',
+    ]);
+    expectContained(run);
+  });
+
+  it('capture fails (SendCommand denied): recorded, and isolation still happens', async () => {
+    const run = await drill(EC2, 'approve', {
+      prepare: (stack) => {
+        stack.sim.faults.failNth({
+          service: 'ssm',
+          operation: 'SendCommand',
+          n: 1,
+          error: 'AccessDeniedException',
+        });
+      },
+    });
+    expect(run).toMatchObject({ status: 'RESOLVED', executionStatus: 'SUCCEEDED' });
+    expect(run.statesVisited).toEqual(expect.arrayContaining(['CaptureVolatileEvidence', 'IsolateNetwork']));
+    expect(run.actions.find((a) => a.operation === 'SendCommand')?.error).toBe('AccessDeniedException');
+    expectContained(run);
+    const incident = await run.stack.ledger.getIncident(run.incidentId ?? '');
+    const capture = incident?.steps.find((s) => s.name.includes('capture'));
+    expect(capture?.status).toBe('failed');
+  });
+
+  it('capture fails (the command ends Failed on the instance): recorded, and isolation still happens', async () => {
+    const run = await drill(EC2, 'approve', {
+      prepare: (stack) => {
+        const managed = stack.sim.model.region(target).ssm.managedInstances[target.instanceId];
+        if (!managed) throw new Error('the seeded instance is not SSM-managed');
+        managed.behaviour = { deliveryPolls: 0, runningPolls: 1, finalStatus: 'Failed' };
+      },
+    });
+    expect(run.status).toBe('RESOLVED');
+    expectContained(run);
+    const incident = await run.stack.ledger.getIncident(run.incidentId ?? '');
+    expect(incident?.steps.find((s) => s.name.includes('capture'))).toMatchObject({
+      status: 'failed',
+      summary: expect.stringContaining('Failed'),
+    });
+  });
+
+  it('snapshot throttled, retried by the state machine, then succeeds: one snapshot per volume', async () => {
+    configureAwsRetry({ maxAttempts: 1 });
+    try {
+      const run = await drill(EC2, 'approve', {
+        prepare: (stack) => {
+          stack.sim.faults.failNth({
+            service: 'ec2',
+            operation: 'CreateSnapshot',
+            n: 1,
+            error: 'RequestLimitExceeded',
+          });
+        },
+      });
+      expect(run.status).toBe('RESOLVED');
+      const arn = run.stack.engine.list()[0]?.executionArn ?? '';
+      const retried = run.stack.engine.history(arn).filter((e) => e.type === 'StateRetried');
+      expect(retried.map((e) => e.stateName)).toEqual(['SnapshotVolume']);
+      expect(run.actions.filter((a) => a.operation === 'CreateSnapshot' && a.error)).toHaveLength(1);
+      expectContained(run);
+    } finally {
+      configureAwsRetry({ maxAttempts: 4 });
+    }
+  });
+
+  it('a task fails unrecoverably: compensation keeps the containment done so far, tags the failure, ends FAILED', async () => {
+    const run = await drill(EC2, 'approve', {
+      prepare: (stack) => {
+        stack.sim.faults.failNth({
+          service: 'ec2',
+          operation: 'CreateTags',
+          n: 1,
+          error: 'UnauthorizedOperation',
+        });
+      },
+    });
+    expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
+    expect(run.statesVisited.slice(-4)).toEqual([
+      'TagInstance',
+      'Compensate',
+      'NotifyFailed',
+      'ContainmentFailed',
+    ]);
+    // Isolation and snapshots stay in place.
+    const instance = ec2(run).instances[target.instanceId];
+    const isolation = isolationGroupIds(run);
+    for (const eniId of instance?.networkInterfaceIds ?? [])
+      expect(ec2(run).networkInterfaces[eniId]?.groupIds).toEqual([...isolation]);
+    expect(Object.keys(ec2(run).snapshots)).toHaveLength(instance?.blockDeviceMappings.length ?? -1);
+    const incident = await run.stack.ledger.getIncident(run.incidentId ?? '');
+    expect(incident?.failure).toMatchObject({ step: 'tag-instance', error: expect.stringContaining('') });
+    expect(instance?.tags).toMatchObject({ 'airlock:containment-failed': 'tag-instance' });
+    expect(run.slack.some((m) => /fail/i.test(m.text ?? ''))).toBe(true);
+  });
+});
+
+describe('drill paths: IAM and S3', () => {
+  it('IAM approve: the access key stays deactivated', async () => {
+    const run = await drill(IAM, 'approve');
+    expect(run).toMatchObject({ route: 'contain-iam', status: 'RESOLVED' });
+    expect(run.statesVisited).toEqual(
+      expect.arrayContaining(['ContainAccessKey', 'RequestApproval', 'ResolveIncident']),
+    );
+    const request = requestOf(IAM);
+    const user = run.stack.sim.model.iam(request?.accountId ?? '').users[
+      request?.resource.principalName ?? ''
+    ];
+    expect(user?.accessKeys.find((k) => k.accessKeyId === request?.resource.accessKeyId)?.status).toBe(
+      'Inactive',
+    );
+  });
+
+  it('IAM reject: restored exactly', async () => {
+    const run = await drill(IAM, 'reject');
+    expect(run).toMatchObject({ status: 'RESTORED' });
+    expect(run.statesVisited).toEqual(expect.arrayContaining(['RestoreAccessKey', 'CloseRestored']));
+    expect(run.actions.some((a) => a.operation === 'UpdateAccessKey')).toBe(true);
+    expect(residue(run)).toEqual([]);
+  });
+
+  it('S3 approve: Block Public Access stays on', async () => {
+    const run = await drill(S3, 'approve');
+    expect(run).toMatchObject({ route: 'contain-s3', status: 'RESOLVED' });
+    expect(run.actions.some((a) => a.operation === 'PutPublicAccessBlock')).toBe(true);
+    expect(residue(run).length).toBeGreaterThan(0);
+  });
+
+  it('S3 reject: restored exactly', async () => {
+    const run = await drill(S3, 'reject');
+    expect(run).toMatchObject({ status: 'RESTORED' });
+    expect(run.statesVisited).toEqual(expect.arrayContaining(['RestoreBucket', 'CloseRestored']));
+    expect(residue(run)).toEqual([]);
+  });
+
+  it('notify only: an ACTOR finding changes nothing and is posted', async () => {
+    const run = await drill(ACTOR, 'approve');
+    expect(run).toMatchObject({ route: 'notify', status: 'NOTIFIED' });
+    expect(run.statesVisited).toEqual(['Announce', 'Route', 'CloseNotified', 'Done']);
+    expect(run.stack.sim.mutations()).toEqual([]);
+    expect(run.slack.some((m) => m.method === 'chat.postMessage')).toBe(true);
+  });
+});
+
+describe('drill paths: coverage', () => {
+  it('entered every state of the definition at least once', () => {
+    const all: string[] = [];
+    const walk = (states: Record<string, { ItemProcessor?: { States: Record<string, never> } }>) => {
+      for (const [name, state] of Object.entries(states)) {
+        all.push(name);
+        if (state.ItemProcessor) walk(state.ItemProcessor.States);
+      }
+    };
+    walk(definition.States as never);
+    expect(all.length).toBeGreaterThan(25);
+    expect(all.filter((s) => !visited.has(s))).toEqual([]);
+  });
+});
