@@ -6,6 +6,7 @@ import type { FakeCall } from '../../local/slack/fake-api';
 import type { AcceptResult } from '../../workflow/intake/service';
 import type { IncidentRecord } from '../../workflow/ledger/types';
 import { createLogger, type Logger } from '../../workflow/log';
+import { percentile, round } from './stats';
 import { generateStorm, type StormEvent, type StormInputOptions } from './storm-input';
 
 export interface StormOptions extends StormInputOptions {
@@ -60,13 +61,6 @@ export interface StormResult {
 const CONTAIN = new Set(['contain-ec2', 'contain-iam', 'contain-s3']);
 const INTAKE_ACTIONS = new Set(['intake-opened', 'intake-attached', 'intake-repeat', 'intake-ignored']);
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] as number;
-}
-
-const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Seeds each storm instance in the simulated account from its first well-formed event. */

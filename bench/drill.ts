@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DrillDecision, runDrill } from '../local/runtime/drill';
+import { createLogger } from '../workflow/log';
+import { median, percentile, round } from './lib/stats';
+
+/**
+ * `npm run --silent bench:drill`: the cost and speed budget of one incident (issue 3).
+ * - transitions: Step Functions Standard bills state transitions; the happy EC2 path must take ≤ 40.
+ * - drillMs: in-process, from the finding's intake to the execution's end (approve clicked as soon as the
+ *   buttons are posted), over RUNS runs after one warm-up; must be < 2 s.
+ * - processMs: the whole `npm run --silent drill -- --event … --json` as a user runs it, in fresh processes
+ *   (TypeScript loading, dynalite, the bot's HTTP server, the drill, shut-down).
+ * One JSON object on stdout.
+ */
+
+const ROOT = join(__dirname, '..');
+const SAMPLES = join(ROOT, 'local/workspace/samples');
+const HAPPY = join(SAMPLES, 'ec2-high-web1.json');
+const RUNS = 10;
+const PROCESS_RUNS = 3;
+const TRANSITIONS_BUDGET = 40;
+const DRILL_BUDGET_MS = 2_000;
+
+const quiet = createLogger('bench-drill', { level: 'silent' });
+const load = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+async function once(event: unknown, decision: DrillDecision) {
+  const { stack: _stack, ...result } = await runDrill({ event, decision, stack: { log: quiet } });
+  return result;
+}
+
+function processRun(): number {
+  const started = performance.now();
+  const child = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
+      join(ROOT, 'local/cli/drill.ts'),
+      '--event',
+      HAPPY,
+      '--json',
+    ],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' } },
+  );
+  const ms = performance.now() - started;
+  if (child.status !== 0) throw new Error(`drill process exited ${child.status}: ${child.stderr}`);
+  const result = JSON.parse(child.stdout) as { status: string };
+  if (result.status !== 'RESOLVED') throw new Error(`drill process ended ${result.status}`);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const happy = load(HAPPY);
+  await once(happy, 'approve'); // warm-up: module loading and JIT are not the drill
+  const durations: number[] = [];
+  let transitions = 0;
+  let status = '';
+  for (let i = 0; i < RUNS; i++) {
+    const result = await once(happy, 'approve');
+    durations.push(result.durationMs);
+    transitions = result.transitions;
+    status = result.status;
+  }
+  durations.sort((a, b) => a - b);
+
+  const paths: Record<string, { status: string; transitions: number; durationMs: number }> = {};
+  const cases: [string, string, DrillDecision][] = [
+    ['ec2-reject', 'ec2-high-web1.json', 'reject'],
+    ['ec2-timeout', 'ec2-high-web1.json', 'timeout'],
+    ['iam-approve', 'iam-high-ci-deployer.json', 'approve'],
+    ['s3-approve', 's3-high-public-assets.json', 'approve'],
+  ];
+  for (const [name, sample, decision] of cases) {
+    const result = await once(load(join(SAMPLES, sample)), decision);
+    paths[name] = {
+      status: result.status,
+      transitions: result.transitions,
+      durationMs: round(result.durationMs, 0),
+    };
+  }
+
+  const processMs = Array.from({ length: PROCESS_RUNS }, processRun);
+  const out = {
+    happyPath: 'ec2-high-web1.json, approve',
+    status,
+    transitions,
+    transitionsBudget: TRANSITIONS_BUDGET,
+    transitionsOk: transitions <= TRANSITIONS_BUDGET,
+    runs: RUNS,
+    drillP50Ms: round(percentile(durations, 50), 0),
+    drillMaxMs: round(durations.at(-1) ?? Number.NaN, 0),
+    drillBudgetMs: DRILL_BUDGET_MS,
+    drillOk: (durations.at(-1) ?? Number.POSITIVE_INFINITY) < DRILL_BUDGET_MS,
+    processMedianMs: round(median(processMs), 0),
+    processMaxMs: round(Math.max(...processMs), 0),
+    processOk: Math.max(...processMs) < DRILL_BUDGET_MS,
+    paths,
+    node: process.version,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  if (!out.transitionsOk || !out.drillOk) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
