@@ -11,7 +11,8 @@ import { startWorkspace } from './server';
  */
 async function screenshot(out: string): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
-  const stack = await startOfflineStack({ timeScale: 0, slackRateLimit: false });
+  // Real time, as `npm start` runs it, so the card shows a real time-to-contain.
+  const stack = await startOfflineStack({ timeScale: 1, slackRateLimit: false });
   const workspace = await startWorkspace({ stack: fromOfflineStack(stack), port: 0 });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
