@@ -11,7 +11,7 @@ import {
   waitForNewApprovalMessage,
 } from '../../../../local/runtime/drill';
 import type { OfflineStack, TaskInvocation } from '../../../../local/runtime/types';
-import type { EstateSnapshot } from '../../../../local/sim';
+import type { EstateSnapshot, ServiceName } from '../../../../local/sim';
 import { USERS } from '../../../../local/slack/workspace';
 import { configureAwsRetry } from '../../../../workflow/aws/call';
 import definition from '../../../../workflow/definition.asl.json';
@@ -79,6 +79,13 @@ function residue(run: Run): string[] {
   return run.stack.sim
     .diff(run.before, run.stack.sim.snapshot())
     .filter((line) => !LEFT_BY_AIRLOCK.some((re) => re.test(line)));
+}
+
+/** Fails the first matching call with `error` (once). */
+function failOnce(service: ServiceName, operation: string, error: string) {
+  return (stack: OfflineStack): void => {
+    stack.sim.faults.failNth({ service, operation, n: 1, error });
+  };
 }
 
 function ec2(run: Run) {
@@ -216,14 +223,7 @@ describe('drill paths: EC2', () => {
 
   it('capture fails (SendCommand denied): recorded, and isolation still happens', async () => {
     const run = await drill(EC2, 'approve', {
-      prepare: (stack) => {
-        stack.sim.faults.failNth({
-          service: 'ssm',
-          operation: 'SendCommand',
-          n: 1,
-          error: 'AccessDeniedException',
-        });
-      },
+      prepare: failOnce('ssm', 'SendCommand', 'AccessDeniedException'),
     });
     expect(run).toMatchObject({ status: 'RESOLVED', executionStatus: 'SUCCEEDED' });
     expect(run.statesVisited).toEqual(expect.arrayContaining(['CaptureVolatileEvidence', 'IsolateNetwork']));
@@ -255,14 +255,7 @@ describe('drill paths: EC2', () => {
     configureAwsRetry({ maxAttempts: 1 });
     try {
       const run = await drill(EC2, 'approve', {
-        prepare: (stack) => {
-          stack.sim.faults.failNth({
-            service: 'ec2',
-            operation: 'CreateSnapshot',
-            n: 1,
-            error: 'RequestLimitExceeded',
-          });
-        },
+        prepare: failOnce('ec2', 'CreateSnapshot', 'RequestLimitExceeded'),
       });
       expect(run.status).toBe('RESOLVED');
       const arn = run.stack.engine.list()[0]?.executionArn ?? '';
@@ -277,14 +270,7 @@ describe('drill paths: EC2', () => {
 
   it('a task fails unrecoverably: compensation keeps the containment done so far, tags the failure, ends FAILED', async () => {
     const run = await drill(EC2, 'approve', {
-      prepare: (stack) => {
-        stack.sim.faults.failNth({
-          service: 'ec2',
-          operation: 'CreateTags',
-          n: 1,
-          error: 'UnauthorizedOperation',
-        });
-      },
+      prepare: failOnce('ec2', 'CreateTags', 'UnauthorizedOperation'),
     });
     expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
     expect(run.statesVisited.slice(-4)).toEqual([
