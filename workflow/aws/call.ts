@@ -78,14 +78,26 @@ export function configureAwsRetry(policy: Partial<typeof retryPolicy>): void {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+export interface AwsCallOptions {
+  /**
+   * false for a call that must not be sent twice (it creates something, or acts on an id it replaces): a 5xx or
+   * timeout is ambiguous there (the call may have taken effect), so it is not re-sent here. The TransientAwsError
+   * goes to the state machine, whose Retry re-runs the whole task, check-before-act. A throttled call did nothing
+   * and is retried as usual. Default true.
+   */
+  idempotent?: boolean;
+}
+
 /** Runs one AWS call and maps its error. `what` names the call for the error message ("ec2:CreateSnapshot vol-1"). */
-export async function aws<T>(what: string, fn: () => Promise<T>): Promise<T> {
+export async function aws<T>(what: string, fn: () => Promise<T>, options: AwsCallOptions = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
       const mapped = mapAwsError(error, what);
-      const retryable = mapped instanceof ThrottledError || mapped instanceof TransientAwsError;
+      const retryable =
+        mapped instanceof ThrottledError ||
+        (mapped instanceof TransientAwsError && options.idempotent !== false);
       if (!retryable || attempt >= retryPolicy.maxAttempts) throw mapped;
       const cap = Math.min(retryPolicy.maxDelayMs, retryPolicy.baseDelayMs * 2 ** (attempt - 1));
       await sleep(Math.random() * cap);

@@ -73,21 +73,24 @@ export async function captureVolatileEvidence(
   );
   let commandId = existing.Commands?.find((c) => c.Comment === comment)?.CommandId;
   if (!commandId) {
-    const sent = await aws('ssm:SendCommand', () =>
-      clients.ssm.send(
-        new SendCommandCommand({
-          InstanceIds: [target.instanceId],
-          DocumentName: 'AWS-RunShellScript',
-          Comment: comment,
-          TimeoutSeconds: Math.max(30, config.captureBoundSeconds),
-          Parameters: {
-            commands: captureScript(config.memoryCapture),
-            executionTimeout: [String(config.captureBoundSeconds)],
-          },
-          OutputS3BucketName: config.evidenceBucket,
-          OutputS3KeyPrefix: `${evidencePrefix(target.incidentId)}/volatile`,
-        }),
-      ),
+    const sent = await aws(
+      'ssm:SendCommand',
+      () =>
+        clients.ssm.send(
+          new SendCommandCommand({
+            InstanceIds: [target.instanceId],
+            DocumentName: 'AWS-RunShellScript',
+            Comment: comment,
+            TimeoutSeconds: Math.max(30, config.captureBoundSeconds),
+            Parameters: {
+              commands: captureScript(config.memoryCapture),
+              executionTimeout: [String(config.captureBoundSeconds)],
+            },
+            OutputS3BucketName: config.evidenceBucket,
+            OutputS3KeyPrefix: `${evidencePrefix(target.incidentId)}/volatile`,
+          }),
+        ),
+      { idempotent: false },
     );
     commandId = sent.Command?.CommandId;
     if (!commandId) throw new Error('ssm:SendCommand returned no command id');

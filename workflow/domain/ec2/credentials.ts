@@ -117,24 +117,30 @@ export async function revokeInstanceCredentials(
   const current = associations.IamInstanceProfileAssociations?.[0];
   let profileSwapped = false;
   if (!current) {
-    await aws('ec2:AssociateIamInstanceProfile', () =>
-      clients.ec2.send(
-        new AssociateIamInstanceProfileCommand({
-          InstanceId: instanceId,
-          IamInstanceProfile: { Arn: forensicArn },
-        }),
-      ),
+    await aws(
+      'ec2:AssociateIamInstanceProfile',
+      () =>
+        clients.ec2.send(
+          new AssociateIamInstanceProfileCommand({
+            InstanceId: instanceId,
+            IamInstanceProfile: { Arn: forensicArn },
+          }),
+        ),
+      { idempotent: false },
     );
     profileSwapped = true;
   } else if (current.IamInstanceProfile?.Arn !== forensicArn) {
     const associationId = current.AssociationId;
-    await aws('ec2:ReplaceIamInstanceProfileAssociation', () =>
-      clients.ec2.send(
-        new ReplaceIamInstanceProfileAssociationCommand({
-          AssociationId: associationId,
-          IamInstanceProfile: { Arn: forensicArn },
-        }),
-      ),
+    await aws(
+      'ec2:ReplaceIamInstanceProfileAssociation',
+      () =>
+        clients.ec2.send(
+          new ReplaceIamInstanceProfileAssociationCommand({
+            AssociationId: associationId,
+            IamInstanceProfile: { Arn: forensicArn },
+          }),
+        ),
+      { idempotent: false },
     );
     profileSwapped = true;
   }

@@ -114,8 +114,10 @@ export async function protectEvidence(
     for (const address of addresses.Addresses ?? []) {
       if (!address.AssociationId) continue;
       const associationId = address.AssociationId;
-      await aws(`ec2:DisassociateAddress ${address.PublicIp}`, () =>
-        clients.ec2.send(new DisassociateAddressCommand({ AssociationId: associationId })),
+      await aws(
+        `ec2:DisassociateAddress ${address.PublicIp}`,
+        () => clients.ec2.send(new DisassociateAddressCommand({ AssociationId: associationId })),
+        { idempotent: false },
       );
       changes.push(`Elastic IP ${address.PublicIp} disassociated`);
     }

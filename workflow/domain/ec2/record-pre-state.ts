@@ -2,6 +2,7 @@ import { GetConsoleOutputCommand, GetConsoleScreenshotCommand } from '@aws-sdk/c
 import type { S3Client } from '@aws-sdk/client-s3';
 import { aws } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
+import { ThrottledError, TransientAwsError } from '../../errors';
 import type { Ledger } from '../../ledger/ledger';
 import type { EvidenceItem } from '../../ledger/types';
 import type { Logger } from '../../log';
@@ -77,6 +78,9 @@ export async function recordEc2PreState(
       );
     }
   } catch (error) {
+    // Throttling and 5xx (after the per-call retries) are not "unavailable": fail the task, so the state
+    // machine's Retry re-runs it (idempotent) instead of the screenshot silently missing from the evidence.
+    if (error instanceof ThrottledError || error instanceof TransientAwsError) throw error;
     // Not every instance type supports screenshots: record it and go on (the rest of the evidence stands).
     ctx.log.warn({ err: error }, 'console screenshot unavailable');
   }

@@ -71,27 +71,35 @@ export async function restoreEc2(
     const original = pre.instanceProfile?.arn;
     if (original && association?.AssociationId) {
       const associationId = association.AssociationId;
-      await aws('ec2:ReplaceIamInstanceProfileAssociation', () =>
-        clients.ec2.send(
-          new ReplaceIamInstanceProfileAssociationCommand({
-            AssociationId: associationId,
-            IamInstanceProfile: { Arn: original },
-          }),
-        ),
+      await aws(
+        'ec2:ReplaceIamInstanceProfileAssociation',
+        () =>
+          clients.ec2.send(
+            new ReplaceIamInstanceProfileAssociationCommand({
+              AssociationId: associationId,
+              IamInstanceProfile: { Arn: original },
+            }),
+          ),
+        { idempotent: false },
       );
     } else if (original) {
-      await aws('ec2:AssociateIamInstanceProfile', () =>
-        clients.ec2.send(
-          new AssociateIamInstanceProfileCommand({
-            InstanceId: instanceId,
-            IamInstanceProfile: { Arn: original },
-          }),
-        ),
+      await aws(
+        'ec2:AssociateIamInstanceProfile',
+        () =>
+          clients.ec2.send(
+            new AssociateIamInstanceProfileCommand({
+              InstanceId: instanceId,
+              IamInstanceProfile: { Arn: original },
+            }),
+          ),
+        { idempotent: false },
       );
     } else if (association?.AssociationId) {
       const associationId = association.AssociationId;
-      await aws('ec2:DisassociateIamInstanceProfile', () =>
-        clients.ec2.send(new DisassociateIamInstanceProfileCommand({ AssociationId: associationId })),
+      await aws(
+        'ec2:DisassociateIamInstanceProfile',
+        () => clients.ec2.send(new DisassociateIamInstanceProfileCommand({ AssociationId: associationId })),
+        { idempotent: false },
       );
     }
     changes.push(`instance profile → ${pre.instanceProfile?.name ?? '(none)'}`);

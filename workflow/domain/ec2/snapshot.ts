@@ -36,24 +36,30 @@ export async function snapshotVolume(
       ids: [found.SnapshotId],
     };
   }
-  const created = await aws(`ec2:CreateSnapshot ${target.volumeId}`, () =>
-    clients.ec2.send(
-      new CreateSnapshotCommand({
-        VolumeId: target.volumeId,
-        Description: `Airlock ${target.incidentId}: ${target.instanceId} ${target.deviceName}`,
-        TagSpecifications: [
-          {
-            ResourceType: 'snapshot',
-            Tags: [
-              { Key: 'airlock:incident-id', Value: target.incidentId },
-              { Key: 'airlock:finding-id', Value: target.findingId },
-              { Key: 'airlock:instance-id', Value: target.instanceId },
-              { Key: 'Name', Value: `airlock-${target.incidentId}-${target.deviceName.replace(/\W+/g, '')}` },
-            ],
-          },
-        ],
-      }),
-    ),
+  const created = await aws(
+    `ec2:CreateSnapshot ${target.volumeId}`,
+    () =>
+      clients.ec2.send(
+        new CreateSnapshotCommand({
+          VolumeId: target.volumeId,
+          Description: `Airlock ${target.incidentId}: ${target.instanceId} ${target.deviceName}`,
+          TagSpecifications: [
+            {
+              ResourceType: 'snapshot',
+              Tags: [
+                { Key: 'airlock:incident-id', Value: target.incidentId },
+                { Key: 'airlock:finding-id', Value: target.findingId },
+                { Key: 'airlock:instance-id', Value: target.instanceId },
+                {
+                  Key: 'Name',
+                  Value: `airlock-${target.incidentId}-${target.deviceName.replace(/\W+/g, '')}`,
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+    { idempotent: false },
   );
   if (!created.SnapshotId) throw new Error(`ec2:CreateSnapshot ${target.volumeId} returned no snapshot id`);
   return {
