@@ -60,7 +60,9 @@ export function productionClientFactory(options: ProductionClientOptions): Clien
         });
       }
     }
-    const config = { region: target.region, credentials };
+    // One attempt per SDK call: `aws()` (call.ts) is the only per-call retry layer, and it knows which calls must
+    // not be re-sent after an ambiguous 5xx (CreateSnapshot, SendCommand …); the SDK's own retry would re-send them.
+    const config = { region: target.region, credentials, maxAttempts: 1 };
     const clients: AwsClients = {
       ec2: new EC2Client(config),
       iam: new IAMClient(config),
