@@ -97,6 +97,27 @@ describe('the workflow definition (workflow/definition.asl.json)', () => {
     }
   });
 
+  it('re-runs every (idempotent) non-callback task after a crash or timeout, never a callback on its timeout', () => {
+    const retried = (state: State) =>
+      ((state.Retry as { ErrorEquals: string[] }[]) ?? []).flatMap((r) => r.ErrorEquals);
+    for (const [name, state] of tasks) {
+      const errorsRetried = retried(state);
+      // Lambda.Unknown: unhandled errors, out-of-memory and function timeouts (Step Functions best practice).
+      if (String(state.Resource).includes('waitForTaskToken')) {
+        expect([name, errorsRetried.includes('States.Timeout')]).toEqual([name, false]);
+      } else {
+        expect([name, errorsRetried]).toEqual([
+          name,
+          expect.arrayContaining([
+            'Lambda.Unknown',
+            'States.Timeout',
+            'Lambda.ClientExecutionTimeoutException',
+          ]),
+        ]);
+      }
+    }
+  });
+
   it('names in Retry/Catch only errors that exist in code (or platform errors)', () => {
     const names = new Set<string>();
     for (const [, state] of states) {
