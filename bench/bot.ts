@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { REPO_ROOT } from '../infra/lib/bundling';
 import { bundleLikeCdk } from './lib/bot-bundle';
 import { measureInit } from './lib/bot-init';
 import { measureLatency } from './lib/bot-latency';
@@ -16,17 +17,22 @@ function median(values: number[]): number {
 }
 
 /**
- * `npm run --silent bench:bot`: the Slack bot Lambda's bundle size (esbuild with CDK's options), its cold init
- * (median of 10 fresh Node processes: require + first request), and slash-command / Approve-click latency through
+ * `npm run --silent bench:bot`: the Slack bot Lambda's bundle size (esbuild with the options CDK runs, from
+ * infra/lib/bundling.ts), its cold init (median of 10 fresh Node processes with the function's NODE_OPTIONS:
+ * require + first request), and slash-command / Approve-click latency through
  * the Lambda handler in-process against dynalite and the fake Slack API. One JSON object on stdout.
  */
 async function main(): Promise<void> {
   process.env.LOG_LEVEL = 'silent';
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-bot-'));
   try {
-    const bundle = await bundleLikeCdk(resolve(__dirname, '..', 'bot', 'lambda.ts'), dir);
-    const init = measureInit(bundle.file, dir, 10);
-    const initNoMaps = measureInit(bundle.file, dir, 10, false);
+    const bundle = await bundleLikeCdk(resolve(REPO_ROOT, 'bot', 'lambda.ts'), dir);
+    const nodePath = join(REPO_ROOT, 'node_modules');
+    const nodeOptions = bundle.bundling.nodeOptions;
+    const init = measureInit(bundle.file, dir, { nodePath, ...(nodeOptions ? { nodeOptions } : {}) }, 10);
+    const initNoMaps = nodeOptions?.includes('--enable-source-maps')
+      ? measureInit(bundle.file, dir, { nodePath }, 10)
+      : undefined;
     const latency = await measureLatency({ iterations: 200, warmup: 20 });
     const initMs = median(init.map((s) => s.initMs));
     const slash = { p50Ms: latency.slashStatus.p50Ms, p99Ms: latency.slashStatus.p99Ms };
@@ -45,16 +51,25 @@ async function main(): Promise<void> {
       },
       details: {
         node: process.version,
-        mapBytes: bundle.mapBytes,
+        bundle: {
+          what: 'bytes of index.js, the bundle CDK deploys (infra/lib/bundling.ts botBundling(), esbuild with the same options)',
+          mapBytes: bundle.mapBytes,
+          /** index.js plus, when NODE_OPTIONS enables source maps, the map Node reads and parses at load. */
+          bytesReadAtLoad: bundle.bytes + (initNoMaps ? bundle.mapBytes : 0),
+          externalModules: bundle.bundling.externalModules,
+          stubbed: Object.keys(bundle.bundling.alias),
+          nodeOptions: nodeOptions ?? null,
+        },
         bundleTopInputs: bundle.topInputs,
         init: {
           runs: init.length,
           childNode: init[0]?.node,
-          medianWithoutSourceMapsMs: median(initNoMaps.map((s) => s.initMs)),
+          ...(initNoMaps ? { medianWithoutSourceMapsMs: median(initNoMaps.map((s) => s.initMs)) } : {}),
           requireMedianMs: median(init.map((s) => s.loadMs)),
           minMs: Math.round(Math.min(...init.map((s) => s.initMs)) * 10) / 10,
           maxMs: Math.round(Math.max(...init.map((s) => s.initMs)) * 10) / 10,
-          what: 'fresh node --enable-source-maps: require(bundle) + first request (secret, productionBotDeps, receiver, app, signed ssl_check)',
+          modulesOutsideBundle: init[0]?.modulesOutsideBundle,
+          what: `fresh node (NODE_OPTIONS=${nodeOptions ?? ''}, NODE_PATH=<repo>/node_modules standing in for /var/runtime/node_modules): require(bundle) + first request (secret, productionBotDeps, receiver, app, signed ssl_check)`,
         },
         slashStatus: latency.slashStatus,
         slashList: latency.slashList,

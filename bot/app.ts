@@ -1,8 +1,9 @@
-import { App, type BlockAction, type ButtonAction, type Receiver } from '@slack/bolt';
+import type { BlockAction, ButtonAction, Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { containNowAction } from './actions/contain-now';
 import { decideAction } from './actions/decide';
 import { Authorizer } from './authz';
+import { App } from './bolt';
 import { boltLogger } from './bolt-logger';
 import { irCommand } from './commands/ir';
 import type { BotDeps } from './deps';

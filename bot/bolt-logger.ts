@@ -1,5 +1,6 @@
-import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import type { Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../workflow/log';
+import { LogLevel } from './bolt';
 
 /**
  * Bolt's and the WebClient's logs, into pino. Debug output is dropped on purpose: at debug level Bolt logs whole

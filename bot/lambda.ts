@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AwsLambdaReceiver } from '@slack/bolt';
 import { createLogger } from '../workflow/log';
 import { createBotApp } from './app';
+import { AwsLambdaReceiver } from './bolt';
 import { boltLogger } from './bolt-logger';
 import type { BotDeps } from './deps';
 import { type Env, requiredEnv } from './env';

@@ -1,9 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { productionClientFactory } from '../workflow/aws/client-factory';
 import { RoutingPolicySchema, ScopeSchema, WorkflowSettingsSchema } from '../workflow/config';
-import { planEc2Containment } from '../workflow/domain/ec2/plan';
+import type { Planner } from '../workflow/domain/plan';
 import { jsonEnv } from '../workflow/intake/lambda';
 import { SfnExecutions } from '../workflow/intake/sfn-executions';
 import { DynamoLedger } from '../workflow/ledger/dynamo-ledger';
@@ -11,6 +10,7 @@ import { createLogger } from '../workflow/log';
 import { systemClock } from '../workflow/ports';
 import type { BotDeps } from './deps';
 import { type Env, requiredEnv, slackSettingsFromEnv } from './env';
+import type * as PlannerModule from './production-planner';
 import { startIncidentVia } from './start-incident';
 
 function list(value: string | undefined): string[] {
@@ -47,11 +47,19 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
     client: new SFNClient({}),
     stateMachineArn: requiredEnv(env, 'STATE_MACHINE_ARN'),
   });
-  const clients = productionClientFactory({
-    homeAccountId: scope.homeAccountId,
-    allowedAccountIds: scope.allowedAccountIds,
-    responderRoleName: scope.responderRoleName,
-  });
+  // Loaded on the first `--plan`, not at cold start (bot/production-planner.ts).
+  let planner: Planner | undefined;
+  const loadPlanner = (): Planner => {
+    const { productionPlanner } = require('./production-planner') as typeof PlannerModule;
+    return productionPlanner(
+      {
+        homeAccountId: scope.homeAccountId,
+        allowedAccountIds: scope.allowedAccountIds,
+        responderRoleName: scope.responderRoleName,
+      },
+      settings,
+    );
+  };
   return {
     ledger,
     executions,
@@ -65,7 +73,10 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
       scope,
       defaultRegion,
     }),
-    planner: async (target) => planEc2Containment(await clients(target), target, settings),
+    planner: async (target) => {
+      planner ??= loadPlanner();
+      return planner(target);
+    },
     settings: slackSettingsFromEnv(env),
     scope: { homeAccountId: scope.homeAccountId, defaultRegion },
     clock,

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The bot's one secret: `{"signingSecret": "…", "botToken": "xoxb-…"}`. */
 export const SlackSecretSchema = z.object({

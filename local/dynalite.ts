@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,6 +16,9 @@ interface DynaliteOptions {
 const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
 
 export const DEFAULT_LEDGER_TABLE = 'airlock-ledger';
+
+/** How long close() waits for running requests before cutting connections. */
+const DRAIN_MS = 2_000;
 
 export interface LocalDynamo {
   endpoint: string;
@@ -88,13 +91,41 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
   const endpoint = `http://127.0.0.1:${port}`;
   const { client, doc } = localDynamoClients(endpoint);
   const tableName = options.tableName ?? DEFAULT_LEDGER_TABLE;
+  // dynalite throws from its action callback (`if (err) throw err`) when the store closes under a running
+  // action, which crashes the process. So close() drains: a request counts until dynalite calls res.end(),
+  // or until its socket closes before the body arrived (the action never started).
+  let inflight = 0;
+  let drained: (() => void) | undefined;
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    inflight += 1;
+    let done = false;
+    const settle = (): void => {
+      if (done) return;
+      done = true;
+      inflight -= 1;
+      if (inflight === 0) drained?.();
+    };
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      settle();
+      return end(...args);
+    }) as ServerResponse['end'];
+    res.once('close', () => {
+      if (!req.complete) settle();
+    });
+  });
   const close = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
+    server.closeIdleConnections();
+    if (inflight > 0) {
+      await Promise.race([new Promise<void>((resolve) => (drained = resolve)), sleep(DRAIN_MS)]);
+    }
     doc.destroy();
     client.destroy();
     server.closeAllConnections();
-    await new Promise<void>((resolve, reject) =>
-      server.close((error) => (error ? reject(error) : resolve())),
-    );
+    await closed;
   };
   try {
     await ensureLedgerTable(client, tableName);

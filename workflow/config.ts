@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RouteSchema } from './intake/types';
 
 /** Routing policy: typed, with the runbook's defaults. */

@@ -1,36 +1,30 @@
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { type BuildOptions, build } from 'esbuild';
+import { botBundling, esbuildOptions, type HouseBundling } from '../../infra/lib/bundling';
 
 /**
- * esbuild options equal to what CDK's NodejsFunction runs for the bot (infra/lib/airlock-function.ts bundling,
- * bundleAwsSdk default true): `--bundle --platform=node --target=node22 --format=cjs --minify --sourcemap
- * --sources-content=false --main-fields=module,main`, no externals, output `index.js`.
+ * The esbuild API options equal to the esbuild CLI CDK's NodejsFunction runs for the bot: infra/lib/bundling.ts's
+ * house settings with the bot's SDK choice, the one source infra/lib/airlock-function.ts reads too
+ * (test/integration/infra/bot-bundle.test.ts checks that both produce the same bytes). Output `index.js`.
  */
-export function cdkBuildOptions(entry: string, outdir: string): BuildOptions {
-  return {
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    mainFields: ['module', 'main'],
-    external: [],
-    outfile: join(outdir, 'index.js'),
-    metafile: true,
-    logLevel: 'warning',
-  };
+export function cdkBuildOptions(
+  entry: string,
+  outdir: string,
+  bundling: HouseBundling = botBundling(),
+): BuildOptions {
+  return { ...esbuildOptions(bundling, entry, outdir), metafile: true, logLevel: 'warning' };
 }
 
 export interface BundleResult {
   file: string;
   bytes: number;
+  /** The linked source map (0 when the bundling writes none). */
   mapBytes: number;
+  bundling: HouseBundling;
   /** Bytes in the output per package (node_modules package name, or the repo's top-level folder). */
   topInputs: Record<string, number>;
+  /** Every input file in the output (repo-relative), for checks on what is and is not bundled. */
+  inputs: string[];
 }
 
 function packageOf(input: string): string {
@@ -39,16 +33,30 @@ function packageOf(input: string): string {
 }
 
 /** Bundles `entry` into `outdir` the way CDK does and reports the size of the .js (and its map). */
-export async function bundleLikeCdk(entry: string, outdir: string, top = 12): Promise<BundleResult> {
-  const options = cdkBuildOptions(entry, outdir);
+export async function bundleLikeCdk(
+  entry: string,
+  outdir: string,
+  top = 12,
+  bundling: HouseBundling = botBundling(),
+): Promise<BundleResult> {
+  const options = cdkBuildOptions(entry, outdir, bundling);
   const result = await build(options);
   const file = options.outfile as string;
   const byPackage = new Map<string, number>();
   const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint);
-  for (const [input, info] of Object.entries(output?.inputs ?? {})) {
+  const inputs = Object.entries(output?.inputs ?? {});
+  for (const [input, info] of inputs) {
     const key = packageOf(input);
     byPackage.set(key, (byPackage.get(key) ?? 0) + info.bytesInOutput);
   }
   const topInputs = Object.fromEntries([...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, top));
-  return { file, bytes: statSync(file).size, mapBytes: statSync(`${file}.map`).size, topInputs };
+  const map = `${file}.map`;
+  return {
+    file,
+    bytes: statSync(file).size,
+    mapBytes: existsSync(map) ? statSync(map).size : 0,
+    bundling,
+    topInputs,
+    inputs: inputs.map(([input]) => input),
+  };
 }

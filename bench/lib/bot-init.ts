@@ -6,7 +6,7 @@ import { BOT, CHANNELS, USERS } from '../../local/slack/workspace';
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 
 /**
- * The child: times `require(bundle)` and the first request of a container (the Lambda's lazy init: the secret,
+ * The child: times `require(bundle)` (with the externals it requires) and the first request of a container (the Lambda's lazy init: the secret,
  * productionBotDeps, AwsLambdaReceiver, the Bolt app) for a signed `ssl_check` that needs nothing else. The
  * bundle's own SecretsManagerClient (from productionOptions) gets a middleware that answers GetSecretValue from
  * the environment, so no AWS call is made; every other client is only constructed.
@@ -35,14 +35,27 @@ const event = {
 };
 handler(event, {}).then((res) => {
   const t2 = performance.now();
-  process.stdout.write(JSON.stringify({ loadMs: t1 - t0, initMs: t2 - t0, statusCode: res.statusCode, node: process.version }) + '\\n');
+  const loadedOutside = Object.keys(require.cache).filter((f) => f !== __filename && f !== process.env.BENCH_BUNDLE);
+  process.stdout.write(JSON.stringify({ loadMs: t1 - t0, initMs: t2 - t0, statusCode: res.statusCode, node: process.version, modulesOutsideBundle: loadedOutside.length }) + '\\n');
 });
 `;
 
-/** The environment CDK gives the bot function (values are fakes; nothing is contacted). */
-function lambdaEnv(bundle: string): NodeJS.ProcessEnv {
+export interface InitRuntime {
+  /** The function's NODE_OPTIONS (infra/lib/bundling.ts), e.g. `--enable-source-maps`; none when undefined. */
+  nodeOptions?: string;
+  /**
+   * Where the bundle's externals (the AWS SDK when it is not bundled) resolve from: the repository's node_modules
+   * stands in for the runtime's /var/runtime/node_modules (on the nodejs22.x NODE_PATH).
+   */
+  nodePath: string;
+}
+
+/** The environment CDK and the runtime give the bot function (values are fakes; nothing is contacted). */
+function lambdaEnv(bundle: string, runtime: InitRuntime): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
+    NODE_PATH: runtime.nodePath,
+    ...(runtime.nodeOptions ? { NODE_OPTIONS: runtime.nodeOptions } : {}),
     BENCH_BUNDLE: bundle,
     BENCH_SIGNING_SECRET,
     BENCH_SLACK_SECRET: JSON.stringify({ signingSecret: BENCH_SIGNING_SECRET, botToken: BOT.token }),
@@ -70,19 +83,21 @@ export interface InitSample {
   initMs: number;
   statusCode: number;
   node: string;
+  /** Files required from outside the bundle (the runtime's SDK when it is external). */
+  modulesOutsideBundle: number;
 }
 
 /**
- * Runs `runs` fresh Node processes (process.execPath; with `--enable-source-maps`, as the function's NODE_OPTIONS
- * sets, unless `sourceMaps` is false) on the bundle, one after another, and returns each one's figures.
+ * Runs `runs` fresh Node processes (process.execPath, with the function's NODE_OPTIONS and a NODE_PATH where its
+ * externals resolve) on the bundle, one after another, and returns each one's figures.
  */
-export function measureInit(bundle: string, dir: string, runs = 10, sourceMaps = true): InitSample[] {
+export function measureInit(bundle: string, dir: string, runtime: InitRuntime, runs = 10): InitSample[] {
   const script = join(dir, 'init-child.cjs');
   writeFileSync(script, CHILD);
   const samples: InitSample[] = [];
   for (let i = 0; i < runs; i += 1) {
-    const child = spawnSync(process.execPath, sourceMaps ? ['--enable-source-maps', script] : [script], {
-      env: lambdaEnv(bundle),
+    const child = spawnSync(process.execPath, [script], {
+      env: lambdaEnv(bundle, runtime),
       encoding: 'utf8',
       timeout: 30_000,
     });

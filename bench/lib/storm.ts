@@ -49,6 +49,8 @@ export interface StormResult {
   slackGaveUp: number;
   /** Slack calls that gave up after the WebClient's retries (audit 'notification-failed'; the workflow retries). */
   notificationFailures: number;
+  /** Why each failed Slack call failed (after the WebClient's own bounded retries; the state machine then retries). */
+  notificationFailureReasons: string[];
   /** Contain executions that left RequestApproval for Escalate without anyone deciding (an approval post failed). */
   escalatedWithoutDecision: number;
   maxSlackQueueDelayS: number;
@@ -377,6 +379,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
         stack.engine.statesVisited(arn).includes('Escalate'),
       ).length,
       notificationFailures: notificationFailures.length,
+      notificationFailureReasons: notificationFailures.map((e) => String(e.detail?.reason ?? '')),
       maxSlackQueueDelayS: round(queue.maxDelayS, 1),
       staleCards: await staleCards(stack, containArns),
       settled,

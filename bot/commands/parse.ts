@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../workflow/errors';
 
 /** The one parser of `/ir` text. Everything downstream gets typed values. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { approvalIdFor } from '../../workflow/intake/ids';
 import type { ApprovalRecord, IncidentStatus } from '../../workflow/ledger/types';
 import type { BotTaskDeps } from '../deps';

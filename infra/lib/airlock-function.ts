@@ -1,14 +1,14 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { aliasArgs, houseBundling, REPO_ROOT } from './bundling';
 import { acknowledge, IAM5_STAR } from './nag';
 
-/** The repository root: entries in workflow/tasks/catalog.ts are relative to it. */
-export const REPO_ROOT = resolve(__dirname, '..', '..');
+export { REPO_ROOT } from './bundling';
 
 /**
  * How function code is produced.
@@ -43,6 +43,8 @@ export interface AirlockFunctionProps {
    * @default true
    */
   readonly bundleAwsSdk?: boolean;
+  /** Run with `--enable-source-maps` (infra/lib/bundling.ts). @default true */
+  readonly runtimeSourceMaps?: boolean;
   /** @default `Airlock <taskName> (<entry>)` */
   readonly description?: string;
 }
@@ -50,8 +52,9 @@ export interface AirlockFunctionProps {
 /**
  * Airlock's house defaults for every Lambda function, in one place: Node.js 22 on ARM64, X-Ray ACTIVE,
  * a dedicated log group with retention, a named role with only its own log-writing rights (grants are added
- * by the stack), source maps on, and the AWS SDK v3 BUNDLED (`externalModules: []`) so every function runs
- * the SDK version the tests ran against, whatever the runtime ships.
+ * by the stack), and the esbuild settings of infra/lib/bundling.ts (minified, source maps on, the AWS SDK v3
+ * BUNDLED unless `bundleAwsSdk: false`, so a function runs the SDK version the tests ran against, whatever the
+ * runtime ships; Bolt's unused receivers' packages stubbed).
  */
 export class AirlockFunction extends Construct {
   readonly function: lambda.Function;
@@ -78,6 +81,10 @@ export class AirlockFunction extends Construct {
       }),
     );
 
+    const house = houseBundling({
+      bundleAwsSdk: props.bundleAwsSdk ?? true,
+      runtimeSourceMaps: props.runtimeSourceMaps ?? true,
+    });
     const common = {
       runtime: RUNTIME,
       architecture: lambda.Architecture.ARM_64,
@@ -91,7 +98,7 @@ export class AirlockFunction extends Construct {
         ...props.environment,
         AIRLOCK_TASK: props.taskName,
         LOG_LEVEL: props.logLevel ?? 'info',
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(house.nodeOptions ? { NODE_OPTIONS: house.nodeOptions } : {}),
       },
     };
 
@@ -102,17 +109,17 @@ export class AirlockFunction extends Construct {
         handler: 'handler',
         projectRoot: REPO_ROOT,
         depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+        // Exactly infra/lib/bundling.ts's settings (bench/lib/bot-bundle.ts runs the same through esbuild's API).
         bundling: {
           forceDockerBundling: false,
-          minify: true,
-          sourceMap: true,
-          // Maps without the sources: stack traces still point at file:line, and the map stays small (cold start).
-          sourcesContent: false,
-          target: 'node22',
+          minify: house.minify,
+          sourceMap: house.sourceMap,
+          sourcesContent: house.sourcesContent,
+          target: house.target,
           format: nodejs.OutputFormat.CJS,
-          // The SDK's ES module builds tree-shake far better: ~40% smaller bundles, ~2x faster module load.
-          mainFields: ['module', 'main'],
-          externalModules: (props.bundleAwsSdk ?? true) ? [] : ['@aws-sdk/*', '@smithy/*'],
+          mainFields: [...house.mainFields],
+          externalModules: [...house.externalModules],
+          esbuildArgs: { '--alias': aliasArgs(house) },
         },
       });
     } else {

@@ -8,6 +8,7 @@ import { WorkflowSettingsSchema } from '../../workflow/config';
 import { readDefinitionTemplate, substitutionNames } from '../../workflow/definition';
 import { substitutionKey, TASK_KEYS, TASKS, type TaskKey, type TaskSpec } from '../../workflow/tasks/catalog';
 import { AirlockFunction, type BundlingMode } from './airlock-function';
+import { BOT_BUNDLE_AWS_SDK, BOT_RUNTIME_SOURCE_MAPS } from './bundling';
 import type { AirlockConfig } from './config';
 import { EvidenceStore } from './evidence-store';
 import { FindingRules } from './finding-rules';
@@ -174,14 +175,21 @@ export class AirlockStack extends Stack {
       id: string,
       entry: string,
       name: string,
-      extra: Partial<{ timeout: Duration; memorySize: number; environment: Record<string, string> }>,
+      extra: Partial<{
+        timeout: Duration;
+        memorySize: number;
+        environment: Record<string, string>;
+        bundleAwsSdk: boolean;
+        runtimeSourceMaps: boolean;
+      }>,
     ) =>
       new AirlockFunction(parent, id, {
         entry,
         taskName: name,
         roleName: roleNameFor(prefix, name),
         bundling,
-        bundleAwsSdk: c.bundleAwsSdk,
+        bundleAwsSdk: c.bundleAwsSdk && (extra.bundleAwsSdk ?? true),
+        runtimeSourceMaps: extra.runtimeSourceMaps ?? true,
         logRetention,
         logLevel: c.logLevel,
         memorySize: extra.memorySize ?? c.lambdaMemoryMb,
@@ -297,6 +305,10 @@ export class AirlockStack extends Stack {
       timeout: Duration.seconds(10),
       memorySize: Math.max(1024, c.lambdaMemoryMb),
       environment: { ...slackEnv, ...startEnv },
+      // The runtime's SDK: the bot's cold start is on Slack's 3-second path (infra/lib/bundling.ts).
+      bundleAwsSdk: BOT_BUNDLE_AWS_SDK,
+      // No runtime source maps: ~60 ms of cold start; the map ships for offline use (infra/lib/bundling.ts).
+      runtimeSourceMaps: BOT_RUNTIME_SOURCE_MAPS,
     });
     this.ledger.grantLedger(this.bot.role);
     this.grantSecretRead(this.bot.role);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors';
 import { jsonSampleFlag } from './guardduty';
 import { childPath, fieldPath, isRecord, parseWith } from './issues';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors';
 import { CONTROL_FINDING_REASON, guardDutyFindingId } from './asff';
 import { childPath, fieldPath, isRecord, parseWith } from './issues';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where a request came from. */
 export const SourceSchema = z.enum(['guardduty', 'securityhub', 'manual']);

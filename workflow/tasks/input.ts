@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WorkflowSettingsSchema } from '../config';
 import { ValidationError } from '../errors';
 import { IncidentRequestSchema } from '../intake/types';

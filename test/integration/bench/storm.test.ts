@@ -48,7 +48,16 @@ describe('storm (bench/lib/storm.ts) at small scale', () => {
   it('delivers every Slack message although the channel answered 429s', () => {
     expect(result.slack429s).toBeGreaterThan(0);
     expect(result.slackMessages).toBeGreaterThan(0);
-    expect(result.notificationFailures).toBe(0);
     expect(result.slackUndelivered).toBe(0);
+    expect(result.slackGaveUp).toBe(0);
+    expect(result.escalatedWithoutDecision).toBe(0);
+  });
+
+  it('lets only rate limits or timeouts through the WebClient, and the workflow retries recover them', () => {
+    // Under a loaded machine the WebClient's bounded retries (3) can lose a 429 race; slackCall records
+    // 'notification-failed' and the state machine retries the task. Anything else reaching the audit is a defect.
+    expect(result.notificationFailureReasons).toHaveLength(result.notificationFailures);
+    for (const reason of result.notificationFailureReasons)
+      expect(reason).toMatch(/rate limit|ratelimited|timeout/i);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../infra/lib/airlock-function';
@@ -40,6 +40,26 @@ function cdk(args: string[], out: string) {
   return { ...result, seconds: (Date.now() - started) / 1000 };
 }
 
+/** `typeof require(bundle).handler` for each bundle, in a child Node whose NODE_PATH has only the AWS SDK. */
+function loadHandlers(bundles: string[]): Array<{ bundle: string; handler: string }> {
+  const script =
+    'const out = JSON.parse(process.argv[1]).map((bundle) => ({ bundle, handler: typeof require(bundle).handler }));' +
+    'process.stdout.write(JSON.stringify(out));';
+  // The runtime's node_modules: links to the repository's AWS SDK v3 and Smithy packages, and nothing else.
+  const runtime = mkdtempSync(join(tmpdir(), 'airlock-runtime-'));
+  for (const scope of ['@aws-sdk', '@smithy'])
+    symlinkSync(join(REPO_ROOT, 'node_modules', scope), join(runtime, scope));
+  const result = spawnSync(process.execPath, ['-e', script, JSON.stringify(bundles)], {
+    cwd: runtime,
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: runtime },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  rmSync(runtime, { recursive: true, force: true });
+  if (result.status !== 0) throw new Error(`loading the bundles failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as Array<{ bundle: string; handler: string }>;
+}
+
 type Template = {
   Resources: Record<
     string,
@@ -62,15 +82,18 @@ describe('npx cdk synth (real bundling, offline)', () => {
     const template = JSON.parse(readFileSync(join(out, 'AirlockStack.template.json'), 'utf8')) as Template;
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions).toHaveLength(TASK_KEYS.length + 2);
-    for (const fn of functions) {
+    const bundles = functions.map((fn) => {
       const asset = fn.Metadata?.['aws:asset:path'];
       expect(asset).toBeDefined();
       const bundle = join(out, asset as string, 'index.js');
       expect(existsSync(bundle)).toBe(true);
       expect(existsSync(`${bundle}.map`)).toBe(true);
-      const exported = require(bundle) as { handler?: unknown };
-      expect(typeof exported.handler).toBe('function');
-    }
+      return bundle;
+    });
+    // Every bundle loads and exports a handler, as the Lambda runtime loads it: a fresh Node, with the runtime's
+    // AWS SDK on NODE_PATH (links to the repository's copy stand in for /var/runtime/node_modules) for the
+    // functions that leave the SDK external (infra/lib/bundling.ts), and nothing else outside the bundle.
+    expect(loadHandlers(bundles)).toEqual(bundles.map((bundle) => ({ bundle, handler: 'function' })));
     const descriptions = functions.map((f) => String(f.Properties.Description));
     for (const key of TASK_KEYS) expect(descriptions).toContain(`Airlock ${key} (${TASKS[key].entry})`);
     expect(existsSync(join(out, 'AirlockResponderStack.template.json'))).toBe(true);

@@ -4,6 +4,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { type AirlockStack, definitionSubstitutions } from '../../../infra/lib/airlock-stack';
+import { botBundling } from '../../../infra/lib/bundling';
 import { STAR_REQUIRED } from '../../../infra/lib/iam-policy';
 import { LEDGER_ACTIONS } from '../../../infra/lib/ledger-table';
 import { MIN_REASON_LENGTH } from '../../../infra/lib/nag';
@@ -600,6 +601,9 @@ describe('Slack endpoint and operations', () => {
       SLACK_RESPONDER_USER_IDS: 'U0RESP0001,U0RESP0002',
       STATE_MACHINE_ARN: expect.anything(),
     });
+    // The bot runs as bench:bot measures it (botBundling): no runtime source maps on Slack's 3-second path.
+    expect(env.Variables.NODE_OPTIONS).toBe(botBundling().nodeOptions);
+    expect(env.Variables).not.toHaveProperty('NODE_OPTIONS');
   });
 
   it('posts failed, timed-out and aborted executions to Slack through Notify, by execution name', () => {

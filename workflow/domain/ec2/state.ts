@@ -11,7 +11,7 @@ import {
   DescribeTargetHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetInstanceProfileCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
-import { z } from 'zod';
+import * as z from 'zod';
 import { aws } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import { ResourceNotFoundError } from '../../errors';

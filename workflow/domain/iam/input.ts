@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IncidentRequestSchema, ResourceSchema } from '../../intake/types';
 import { TaskInputBaseSchema } from '../../tasks/input';
 

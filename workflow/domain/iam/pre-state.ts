@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const AccessKeyStateSchema = z.object({ accessKeyId: z.string(), status: z.string() });
 export type AccessKeyState = z.infer<typeof AccessKeyStateSchema>;

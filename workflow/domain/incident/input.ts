@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaskInputBaseSchema } from '../../tasks/input';
 
 export const CLOSE_OUTCOMES = ['approved', 'rejected', 'unresolved', 'notified', 'failed'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PublicAccessBlockSchema } from './public-access-block';
 
 /** Each bucket's Block Public Access configuration before containment (null: it had none). */

@@ -3,7 +3,7 @@ import {
   GetPublicAccessBlockCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { aws, isAwsError } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 
