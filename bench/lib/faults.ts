@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { ACTIONS } from '../../bot/ids';
 import {
   approvalMessage,
+  buttonValue,
   clickApproval,
+  clickValue,
   type DrillDecision,
   runDrill,
   waitForNewApprovalMessage,
 } from '../../local/runtime/drill';
-import { blockActionBody, postSigned } from '../../local/runtime/slack-requests';
 import type { OfflineStack, TaskInvocation } from '../../local/runtime/types';
 import { diffEstates, type EstateSnapshot, type ServiceName } from '../../local/sim';
 import { SERVER_ERROR } from '../../local/sim/errors';
@@ -512,40 +513,6 @@ export async function runFaultCase(
 }
 
 // ── Slack helpers for the decision faults ─────────────────────────────────────────────────────────────────
-
-/** The value of a button on a message now (a later click may find the message re-rendered without it). */
-function buttonValue(stack: OfflineStack, ref: { channel: string; ts: string }, actionId: string): string {
-  const message = stack.slack.message(ref.channel, ref.ts);
-  const button = (message?.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[])
-    ?.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
-    .find((e) => e.action_id === actionId);
-  if (!button?.value) throw new Error(`no ${actionId} button on message ${ref.channel}/${ref.ts}`);
-  return button.value;
-}
-
-/** A signed click with a button value seen earlier: what Slack sends when someone clicks a stale copy. */
-async function clickValue(
-  stack: OfflineStack,
-  ref: { channel: string; ts: string },
-  actionId: string,
-  value: string,
-  userId: string,
-): Promise<void> {
-  const response = await postSigned(
-    stack.bot.url,
-    blockActionBody({
-      actionId,
-      value,
-      userId,
-      channel: ref.channel,
-      messageTs: ref.ts,
-      responseUrl: stack.slack.responseUrl({ userId, channel: ref.channel, messageTs: ref.ts }),
-    }),
-    { secret: stack.bot.signingSecret },
-  );
-  if (response.status !== 200)
-    throw new Error(`bot answered ${response.status} to ${actionId}: ${response.text}`);
-}
 
 /** Waits for the n-th ephemeral to a user (the bot answers a click after its ack). */
 async function ephemeralTo(stack: OfflineStack, userId: string, n: number): Promise<string | undefined> {

@@ -47,13 +47,12 @@ export function requestOf(event: unknown): IncidentRequest | undefined {
   return undefined;
 }
 
-/** Clicks a button on the message that carries an approval, as a Slack user would (a signed block_actions). */
-export async function clickApproval(
+/** The value of a button on a message now (a later click may find the message re-rendered without it). */
+export function buttonValue(
   stack: OfflineStack,
   ref: { channel: string; ts: string },
   actionId: string,
-  userId: string,
-): Promise<void> {
+): string {
   const message = stack.slack.message(ref.channel, ref.ts);
   const button = (
     message?.blocks as { type: string; elements?: { action_id?: string; value?: string }[] }[] | undefined
@@ -61,11 +60,22 @@ export async function clickApproval(
     ?.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
     .find((e) => e.action_id === actionId);
   if (!button?.value) throw new Error(`no ${actionId} button on message ${ref.channel}/${ref.ts}`);
+  return button.value;
+}
+
+/** A signed block_actions click with a given button value (a value seen earlier is a click on a stale copy). */
+export async function clickValue(
+  stack: OfflineStack,
+  ref: { channel: string; ts: string },
+  actionId: string,
+  value: string,
+  userId: string,
+): Promise<void> {
   const response = await postSigned(
     stack.bot.url,
     blockActionBody({
       actionId,
-      value: button.value,
+      value,
       userId,
       channel: ref.channel,
       messageTs: ref.ts,
@@ -75,6 +85,16 @@ export async function clickApproval(
   );
   if (response.status !== 200)
     throw new Error(`bot answered ${response.status} to ${actionId}: ${response.text}`);
+}
+
+/** Clicks a button on the message that carries an approval, as a Slack user would (a signed block_actions). */
+export async function clickApproval(
+  stack: OfflineStack,
+  ref: { channel: string; ts: string },
+  actionId: string,
+  userId: string,
+): Promise<void> {
+  await clickValue(stack, ref, actionId, buttonValue(stack, ref, actionId), userId);
 }
 
 const POLL_MS = 5;

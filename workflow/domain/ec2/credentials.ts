@@ -1,15 +1,11 @@
-import {
-  AssociateIamInstanceProfileCommand,
-  DescribeIamInstanceProfileAssociationsCommand,
-  DescribeInstancesCommand,
-  ReplaceIamInstanceProfileAssociationCommand,
-} from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { aws, isAwsError } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import type { WorkflowSettings } from '../../config';
 import { ResourceNotFoundError } from '../../errors';
 import type { StepOutcome } from '../../tasks/step';
+import { currentProfileAssociation, setInstanceProfile } from './instance-profile';
 import type { Ec2State } from './state';
 
 export const denyInstancePolicyName = (instanceId: string) => `AirlockDenyInstance-${instanceId}`;
@@ -104,44 +100,10 @@ export async function revokeInstanceCredentials(
       `forensic instance profile ${config.forensicInstanceProfileName} not found`,
     );
 
-  const associations = await aws('ec2:DescribeIamInstanceProfileAssociations', () =>
-    clients.ec2.send(
-      new DescribeIamInstanceProfileAssociationsCommand({
-        Filters: [
-          { Name: 'instance-id', Values: [instanceId] },
-          { Name: 'state', Values: ['associated'] },
-        ],
-      }),
-    ),
-  );
-  const current = associations.IamInstanceProfileAssociations?.[0];
+  const current = await currentProfileAssociation(clients, instanceId);
   let profileSwapped = false;
-  if (!current) {
-    await aws(
-      'ec2:AssociateIamInstanceProfile',
-      () =>
-        clients.ec2.send(
-          new AssociateIamInstanceProfileCommand({
-            InstanceId: instanceId,
-            IamInstanceProfile: { Arn: forensicArn },
-          }),
-        ),
-      { idempotent: false },
-    );
-    profileSwapped = true;
-  } else if (current.IamInstanceProfile?.Arn !== forensicArn) {
-    const associationId = current.AssociationId;
-    await aws(
-      'ec2:ReplaceIamInstanceProfileAssociation',
-      () =>
-        clients.ec2.send(
-          new ReplaceIamInstanceProfileAssociationCommand({
-            AssociationId: associationId,
-            IamInstanceProfile: { Arn: forensicArn },
-          }),
-        ),
-      { idempotent: false },
-    );
+  if (current?.IamInstanceProfile?.Arn !== forensicArn) {
+    await setInstanceProfile(clients, instanceId, current, forensicArn);
     profileSwapped = true;
   }
 

@@ -1,14 +1,11 @@
 import { AttachInstancesCommand } from '@aws-sdk/client-auto-scaling';
 import {
   AssociateAddressCommand,
-  AssociateIamInstanceProfileCommand,
   CreateTagsCommand,
   DeleteTagsCommand,
-  DescribeIamInstanceProfileAssociationsCommand,
   DisassociateIamInstanceProfileCommand,
   ModifyInstanceAttributeCommand,
   ModifyNetworkInterfaceAttributeCommand,
-  ReplaceIamInstanceProfileAssociationCommand,
 } from '@aws-sdk/client-ec2';
 import { RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DeleteRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -16,6 +13,7 @@ import { aws } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import { RestoreMismatchError } from '../../errors';
 import type { StepOutcome } from '../../tasks/step';
+import { currentProfileAssociation, setInstanceProfile } from './instance-profile';
 import { diffStates, type Ec2State, QUARANTINE_TAG_KEYS, readInstanceState } from './state';
 
 export interface RestoreOutput {
@@ -57,43 +55,10 @@ export async function restoreEc2(
   }
 
   if (pre.instanceProfile?.arn !== now.instanceProfile?.arn) {
-    const associations = await aws('ec2:DescribeIamInstanceProfileAssociations', () =>
-      clients.ec2.send(
-        new DescribeIamInstanceProfileAssociationsCommand({
-          Filters: [
-            { Name: 'instance-id', Values: [instanceId] },
-            { Name: 'state', Values: ['associated'] },
-          ],
-        }),
-      ),
-    );
-    const association = associations.IamInstanceProfileAssociations?.[0];
+    const association = await currentProfileAssociation(clients, instanceId);
     const original = pre.instanceProfile?.arn;
-    if (original && association?.AssociationId) {
-      const associationId = association.AssociationId;
-      await aws(
-        'ec2:ReplaceIamInstanceProfileAssociation',
-        () =>
-          clients.ec2.send(
-            new ReplaceIamInstanceProfileAssociationCommand({
-              AssociationId: associationId,
-              IamInstanceProfile: { Arn: original },
-            }),
-          ),
-        { idempotent: false },
-      );
-    } else if (original) {
-      await aws(
-        'ec2:AssociateIamInstanceProfile',
-        () =>
-          clients.ec2.send(
-            new AssociateIamInstanceProfileCommand({
-              InstanceId: instanceId,
-              IamInstanceProfile: { Arn: original },
-            }),
-          ),
-        { idempotent: false },
-      );
+    if (original) {
+      await setInstanceProfile(clients, instanceId, association, original);
     } else if (association?.AssociationId) {
       const associationId = association.AssociationId;
       await aws(
