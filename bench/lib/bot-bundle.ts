@@ -5,7 +5,7 @@ import { botBundling, esbuildOptions, type HouseBundling } from '../../infra/lib
 /**
  * The esbuild API options equal to the esbuild CLI CDK's NodejsFunction runs for the bot: infra/lib/bundling.ts's
  * house settings with the bot's SDK choice, the one source infra/lib/airlock-function.ts reads too
- * (test/integration/infra/bot-bundle.test.ts checks that both produce the same bytes). Output `index.js`.
+ * (test/integration/infra/cdk-synth.test.ts checks that both produce the same bytes). Output `index.js`.
  */
 export function cdkBuildOptions(
   entry: string,

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleLikeCdk } from '../../../bench/lib/bot-bundle';
 import { REPO_ROOT } from '../../../infra/lib/airlock-function';
 import { TASK_KEYS, TASKS } from '../../../workflow/tasks/catalog';
 
@@ -71,7 +72,7 @@ describe('npx cdk synth (real bundling, offline)', () => {
   const out = mkdtempSync(join(tmpdir(), 'airlock-cdk-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('synthesizes both stacks with every function bundled by local esbuild, within the time budget', () => {
+  it('synthesizes both stacks with every function bundled by local esbuild, within the time budget', async () => {
     const result = cdk(['synth', '--quiet', ...CONTEXT.flatMap((c) => ['-c', c])], out);
     expect(result.stderr).not.toMatch(/docker/i);
     expect(result.status).toBe(0);
@@ -95,6 +96,14 @@ describe('npx cdk synth (real bundling, offline)', () => {
     // functions that leave the SDK external (infra/lib/bundling.ts), and nothing else outside the bundle.
     expect(loadHandlers(bundles)).toEqual(bundles.map((bundle) => ({ bundle, handler: 'function' })));
     const descriptions = functions.map((f) => String(f.Properties.Description));
+    // bench:bot measures what CDK deploys: bench/lib/bot-bundle.ts on the same entry gives the same bytes.
+    const botIndex = descriptions.findIndex((d) => d.endsWith('(bot/lambda.ts)'));
+    expect(botIndex).toBeGreaterThanOrEqual(0);
+    const benchBot = await bundleLikeCdk(
+      join(REPO_ROOT, 'bot', 'lambda.ts'),
+      mkdtempSync(join(out, 'bench-')),
+    );
+    expect(readFileSync(benchBot.file).equals(readFileSync(bundles[botIndex] as string))).toBe(true);
     for (const key of TASK_KEYS) expect(descriptions).toContain(`Airlock ${key} (${TASKS[key].entry})`);
     expect(existsSync(join(out, 'AirlockResponderStack.template.json'))).toBe(true);
   }, 320_000);
