@@ -3,6 +3,10 @@ import { localDynamoClients, startDynalite } from '../../../../local/dynalite';
 
 // dynalite throws from its action callback when its store closes under a running action ("Database is
 // closed"), which would crash the whole process. close() must drain running requests first.
+// 200 writes are enough to have many in flight at close(); the explicit timeout allows for a loaded CI
+// machine (1,000 writes took over jest's default 5 s there).
+const WRITES = 200;
+
 describe('startDynalite close()', () => {
   it('drains requests still running when close() is called, and the process survives', async () => {
     const uncaught: unknown[] = [];
@@ -17,7 +21,7 @@ describe('startDynalite close()', () => {
       await other.doc.send(new PutCommand({ TableName: 'close-drain', Item: { pk: 'warm', sk: 's' } }));
       let firstAnswered: () => void = () => {};
       const answered = new Promise<void>((resolve) => (firstAnswered = resolve));
-      const writes = Array.from({ length: 1000 }, (_, i) =>
+      const writes = Array.from({ length: WRITES }, (_, i) =>
         other.doc
           .send(new PutCommand({ TableName: 'close-drain', Item: { pk: `p${i}`, sk: 's', n: i } }))
           .then(
@@ -41,5 +45,5 @@ describe('startDynalite close()', () => {
     } finally {
       process.off('uncaughtException', onUncaught);
     }
-  });
+  }, 30_000);
 });
