@@ -5,6 +5,7 @@ import type { Ledger } from '../workflow/ledger/ledger';
 import type { IncidentRecord } from '../workflow/ledger/types';
 import type { Logger } from '../workflow/log';
 import type { Clock, Executions } from '../workflow/ports';
+import type { PostPacer } from './tasks/pace';
 
 /** What a responder asks for with `/ir isolate` (or the review notice's "Contain now" button). */
 export interface ManualIsolateRequest {
@@ -47,6 +48,8 @@ export interface BotDeps {
 export interface BotTaskDeps {
   ledger: Ledger;
   slack: WebClient;
+  /** Every chat.postMessage waits for its channel's slot (Slack: ~1 msg/s per channel). */
+  pacer: PostPacer;
   settings: SlackSettings;
   clock: Clock;
   log: Logger;

@@ -44,6 +44,12 @@ export class ConditionalWriteLostError extends AirlockError {}
 /** An approval whose token has expired or was already used. */
 export class ApprovalExpiredError extends AirlockError {}
 
+/**
+ * A Slack channel's post slots are taken further ahead than one task invocation waits. Retried by the state
+ * machine (its own Retry entry, many attempts): the message is queued, not dropped.
+ */
+export class SlackPacedError extends AirlockError {}
+
 /** Slack call failed after its retries. Never blocks containment. */
 export class NotificationError extends AirlockError {}
 

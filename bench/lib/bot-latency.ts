@@ -7,6 +7,7 @@ import { ACTIONS } from '../../bot/ids';
 import { createLambdaHandler } from '../../bot/lambda';
 import { startIncidentVia } from '../../bot/start-incident';
 import * as notify from '../../bot/tasks/notify';
+import { ChannelPacer } from '../../bot/tasks/pace';
 import * as requestApproval from '../../bot/tasks/request-approval';
 import { startDynalite } from '../../local/dynalite';
 import { blockActionBody, signRequest, slashCommandBody } from '../../local/runtime/slack-requests';
@@ -15,6 +16,7 @@ import { RoutingPolicySchema, SlackSettingsSchema, WorkflowSettingsSchema } from
 import type { ContainmentPlan, Planner } from '../../workflow/domain/plan';
 import { ApprovalExpiredError } from '../../workflow/errors';
 import { DynamoLedger } from '../../workflow/ledger/dynamo-ledger';
+import { DynamoPostSlots } from '../../workflow/ledger/post-slots';
 import { createLogger } from '../../workflow/log';
 import { type Executions, systemClock } from '../../workflow/ports';
 
@@ -209,6 +211,7 @@ export async function measureLatency(options: {
     };
     const taskDeps: BotTaskDeps = {
       ledger,
+      pacer: new ChannelPacer(new DynamoPostSlots({ doc: dynamo.doc, tableName: dynamo.tableName })),
       slack: new WebClient(BOT.token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } }),
       settings,
       clock: systemClock,

@@ -33,9 +33,7 @@ export async function ensureCard(
   const review = incident.route === 'review';
   const channel = review ? deps.settings.reviewChannel : deps.settings.socChannel;
   const m = topMessage(deps, incident);
-  const result = await slackCall(deps, incident.incidentId, 'post the incident card', () =>
-    deps.slack.chat.postMessage({ channel, text: m.text, blocks: m.blocks, unfurl_links: false }),
-  );
+  const result = await postMessage(deps, incident.incidentId, 'post the incident card', { channel, m });
   if (!result.ts || !result.channel) throw new Error('chat.postMessage answered without channel/ts');
   const slack = review
     ? { channel: result.channel, ts: result.ts, reviewChannel: result.channel, reviewTs: result.ts }
@@ -65,15 +63,33 @@ export async function postInThread(
   what: string,
   m: SlackMessage,
 ): Promise<{ channel: string; ts: string }> {
-  const result = await slackCall(deps, incident.incidentId, what, () =>
+  const result = await postMessage(deps, incident.incidentId, what, {
+    channel: incident.slack.channel,
+    threadTs: incident.slack.ts,
+    m,
+  });
+  if (!result.ts) throw new Error('chat.postMessage answered without ts');
+  return { channel: result.channel ?? incident.slack.channel, ts: result.ts };
+}
+
+/**
+ * chat.postMessage, once the channel's pacer gives this post its slot (the wait is not a Slack failure, so it
+ * is outside slackCall: a SlackPacedError goes to the state machine's retry without a 'notification-failed').
+ */
+export async function postMessage(
+  deps: BotTaskDeps,
+  incidentId: string,
+  what: string,
+  post: { channel: string; threadTs?: string; m: SlackMessage },
+): Promise<{ ts?: string; channel?: string }> {
+  await deps.pacer.take(post.channel);
+  return slackCall(deps, incidentId, what, () =>
     deps.slack.chat.postMessage({
-      channel: incident.slack.channel,
-      thread_ts: incident.slack.ts,
-      text: m.text,
-      blocks: m.blocks,
+      channel: post.channel,
+      ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
+      text: post.m.text,
+      blocks: post.m.blocks,
       unfurl_links: false,
     }),
   );
-  if (!result.ts) throw new Error('chat.postMessage answered without ts');
-  return { channel: result.channel ?? incident.slack.channel, ts: result.ts };
 }

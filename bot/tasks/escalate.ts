@@ -4,7 +4,7 @@ import { approvalMessage } from '../messages/approval';
 import { message, section } from '../messages/blocks';
 import { escalationDm } from '../messages/escalation-dm';
 import { duration, mention } from '../messages/format';
-import { ensureCard, loadIncident, postInThread, refreshCard } from './card';
+import { ensureCard, loadIncident, postInThread, postMessage, refreshCard } from './card';
 import { botTaskHandler } from './lambda';
 import { type ApprovalTaskOutput, CallbackInputSchema, showApproval } from './request-approval';
 import { slackCall } from './slack-call';
@@ -60,9 +60,7 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTa
       );
       const channel = opened.channel?.id;
       if (!channel) throw new Error('conversations.open answered without a channel id');
-      const posted = await slackCall(deps, incidentId, 'DM the SOC lead', () =>
-        deps.slack.chat.postMessage({ channel, text: m.text, blocks: m.blocks, unfurl_links: false }),
-      );
+      const posted = await postMessage(deps, incidentId, 'DM the SOC lead', { channel, m });
       if (!posted.ts) throw new Error('chat.postMessage answered without ts');
       return { channel, ts: posted.ts };
     },

@@ -3,12 +3,14 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { DynamoLedger } from '../../workflow/ledger/dynamo-ledger';
+import { DynamoPostSlots } from '../../workflow/ledger/post-slots';
 import { createLogger } from '../../workflow/log';
 import { systemClock } from '../../workflow/ports';
 import { boltLogger } from '../bolt-logger';
 import type { BotTaskDeps } from '../deps';
 import { requiredEnv, slackSettingsFromEnv } from '../env';
 import { loadSlackSecret } from '../secrets';
+import { ChannelPacer } from './pace';
 
 /**
  * WebClient settings for the workflow's Slack tasks: they are off the request path, so they may wait out a 429
@@ -28,13 +30,13 @@ export function productionTaskDeps(
   deps ??= (async () => {
     const log = createLogger(env.AIRLOCK_TASK ?? 'airlock-bot-task');
     const secret = await loadSlackSecret(new SecretsManagerClient({}), requiredEnv(env, 'SLACK_SECRET_ARN'));
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const tableName = requiredEnv(env, 'TABLE_NAME');
     return {
-      ledger: new DynamoLedger({
-        doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-          marshallOptions: { removeUndefinedValues: true },
-        }),
-        tableName: requiredEnv(env, 'TABLE_NAME'),
-      }),
+      ledger: new DynamoLedger({ doc, tableName }),
+      pacer: new ChannelPacer(new DynamoPostSlots({ doc, tableName })),
       slack: new WebClient(secret.botToken, { ...TASK_CLIENT, logger: boltLogger(log) }),
       settings: slackSettingsFromEnv(env),
       clock: systemClock,

@@ -5,6 +5,7 @@ import type { BotDeps, BotTaskDeps } from '../../bot/deps';
 import { createHttpBot } from '../../bot/http';
 import { startIncidentVia } from '../../bot/start-incident';
 import { TASK_CLIENT } from '../../bot/tasks/lambda';
+import { ChannelPacer, type PacerSettings, realTimers, SLACK_POST_PACE } from '../../bot/tasks/pace';
 import {
   RoutingPolicySchema,
   type Scope,
@@ -16,6 +17,7 @@ import { renderDefinition } from '../../workflow/definition';
 import { planEc2Containment } from '../../workflow/domain/ec2/plan';
 import { acceptEventAll, type IntakeDeps } from '../../workflow/intake/service';
 import { DynamoLedger } from '../../workflow/ledger/dynamo-ledger';
+import { DynamoPostSlots } from '../../workflow/ledger/post-slots';
 import { createLogger } from '../../workflow/log';
 import type { TaskKey } from '../../workflow/tasks/catalog';
 import type { WorkflowTaskDeps } from '../../workflow/tasks/deps';
@@ -54,6 +56,16 @@ function observed(tasks: LocalTaskHandlers, onTask: TaskObserver): LocalTaskHand
   ) as LocalTaskHandlers;
 }
 
+/** The production pacer's settings at the fake's rate (5 % under it, like SLACK_POST_PACE); none when unlimited. */
+export function pacerFor(limit: { perSecond: number; burst: number } | false): PacerSettings {
+  if (!limit) return { ...SLACK_POST_PACE, intervalMs: 0, burst: 1 };
+  return {
+    ...SLACK_POST_PACE,
+    intervalMs: Math.ceil(SLACK_POST_PACE.intervalMs / limit.perSecond),
+    burst: limit.burst,
+  };
+}
+
 /**
  * Starts Airlock offline on 127.0.0.1: dynalite + the real DynamoLedger, the simulated AWS estate behind real SDK
  * clients, the real definition on the local engine with the real task code, a fake Slack Web API, and the real
@@ -74,11 +86,8 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
   const sim = new SimulatedAws({ now: () => clock.now() });
   if (options.demoEstate !== false) seedDemoEstate(sim);
 
-  const slack = new FakeSlackApi({
-    clock,
-    token: BOT.token,
-    rateLimit: options.slackRateLimit ?? { perSecond: 1, burst: 3 },
-  });
+  const rateLimit = options.slackRateLimit ?? { perSecond: 1, burst: 3 };
+  const slack = new FakeSlackApi({ clock, token: BOT.token, rateLimit });
   await slack.start();
 
   const scope: Scope = ScopeSchema.parse({
@@ -106,8 +115,20 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     ticketSink: new LedgerTicketSink(ledger, clock),
     evidenceS3: (await clients({ accountId: HOME_ACCOUNT_ID, region: HOME_REGION })).s3,
   };
+  const pace = { posts: 0, maxWaitMs: 0, refusals: 0 };
   const botTaskDeps: BotTaskDeps = {
     ledger,
+    // The production pacer, at the fake Slack's rate (the fake, like Slack, limits in real time).
+    pacer: new ChannelPacer(
+      new DynamoPostSlots({ doc: dynamo.doc, tableName: dynamo.tableName }),
+      pacerFor(rateLimit),
+      realTimers,
+      (event) => {
+        pace.posts += 1;
+        pace.maxWaitMs = Math.max(pace.maxWaitMs, event.waitedMs);
+        if (event.refused) pace.refusals += 1;
+      },
+    ),
     slack: new WebClient(BOT.token, { ...TASK_CLIENT, slackApiUrl: slack.apiUrl, logger: boltLogger(log) }),
     settings: slackSettings,
     clock,
@@ -160,6 +181,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     slack,
     bot: { url: bot.url, signingSecret, botToken: BOT.token },
     settings: { slack: slackSettings, workflow, policy, homeAccountId: HOME_ACCOUNT_ID, region: HOME_REGION },
+    pace,
     tasks,
     inject: (raw) => acceptEventAll(raw, intakeDeps),
     close: async () => {

@@ -29,6 +29,8 @@ export interface OfflineStack {
     homeAccountId: string;
     region: string;
   };
+  /** What the Slack post pacer did: posts paced, the longest wait (real ms), refusals handed to the state machine. */
+  readonly pace: { posts: number; maxWaitMs: number; refusals: number };
   /** Each task's `run`, bound to this stack's deps (what the engine invokes): to re-run a task as a retry would. */
   readonly tasks: LocalTaskHandlers;
   /** The EventBridge path: one raw event (GuardDuty / Security Hub) through intake → ledger → StartExecution. */

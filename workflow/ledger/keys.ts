@@ -34,3 +34,8 @@ export function approvalKey(approvalId: string): ItemKey {
 export function rejectedSortKey(at: string, id: string): string {
   return `${at}#${id}`;
 }
+
+/** One item per Slack channel: the post pacer's next free slot (ms epoch), shared by every container. */
+export function postSlotKey(channel: string): ItemKey {
+  return { pk: `POSTSLOT#${channel}`, sk: 'META' };
+}

@@ -17,7 +17,10 @@ export interface TaskSpec {
   evidenceBucket?: 'write';
   /** Called with `lambda:invoke.waitForTaskToken` (the Payload carries `taskToken`). */
   callback?: true;
-  /** Lambda timeout in seconds (the ASL's TimeoutSeconds for the state is a little larger). */
+  /**
+   * Lambda timeout in seconds (the ASL's TimeoutSeconds for the state is a little larger). Bot tasks: 60, room
+   * for the post pacer's longest wait (SLACK_POST_PACE.maxWaitMs, 20 s) plus the Slack call's own retries.
+   */
   timeoutSeconds: number;
 }
 
@@ -193,21 +196,21 @@ export const TASKS = {
     entry: 'bot/tasks/notify.ts',
     owner: 'bot',
     actions: [],
-    timeoutSeconds: 30,
+    timeoutSeconds: 60,
   },
   RequestApproval: {
     entry: 'bot/tasks/request-approval.ts',
     owner: 'bot',
     actions: [],
     callback: true,
-    timeoutSeconds: 30,
+    timeoutSeconds: 60,
   },
   Escalate: {
     entry: 'bot/tasks/escalate.ts',
     owner: 'bot',
     actions: [],
     callback: true,
-    timeoutSeconds: 30,
+    timeoutSeconds: 60,
   },
 } as const satisfies Record<string, TaskSpec>;
 

@@ -7,8 +7,10 @@ import { createHttpBot, type HttpBot } from '../../../bot/http';
 import { ACTIONS } from '../../../bot/ids';
 import { startIncidentVia } from '../../../bot/start-incident';
 import * as notify from '../../../bot/tasks/notify';
+import { ChannelPacer } from '../../../bot/tasks/pace';
 import * as requestApproval from '../../../bot/tasks/request-approval';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
+import { pacerFor } from '../../../local/runtime/stack';
 import { BOT, CHANNELS, FakeSlackApi, type FakeSlackOptions, USERS } from '../../../local/slack/fake-api';
 import {
   RoutingPolicySchema,
@@ -19,6 +21,7 @@ import {
 import type { ContainmentPlan, Planner } from '../../../workflow/domain/plan';
 import { ApprovalExpiredError, ResourceNotFoundError } from '../../../workflow/errors';
 import { DynamoLedger } from '../../../workflow/ledger/dynamo-ledger';
+import { DynamoPostSlots } from '../../../workflow/ledger/post-slots';
 import { createLogger, type Logger } from '../../../workflow/log';
 import type { Clock, Executions } from '../../../workflow/ports';
 import { blockActionBody, postSigned, type SignedResponse, slashCommandBody } from '../../helpers/slack';
@@ -216,6 +219,10 @@ export async function startHarness(
     clock,
     taskDeps: ({ retries = 2 } = {}) => ({
       ledger,
+      pacer: new ChannelPacer(
+        new DynamoPostSlots({ doc: local.doc, tableName }),
+        pacerFor(options.slack?.rateLimit ?? { perSecond: 1, burst: 3 }),
+      ),
       slack: new WebClient(BOT.token, {
         slackApiUrl: fake.apiUrl,
         retryConfig: { retries, factor: 1, minTimeout: 10, maxTimeout: 50 },

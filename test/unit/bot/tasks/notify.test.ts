@@ -36,6 +36,7 @@ function deps(slack: WebClient, ledger: FakeLedger): BotTaskDeps {
   return {
     ledger,
     slack,
+    pacer: { take: async () => 0 },
     settings: SlackSettingsSchema.parse({
       socChannel: 'C0SOC',
       reviewChannel: 'C0REVIEW',

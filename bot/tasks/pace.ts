@@ -1,0 +1,76 @@
+import { SlackPacedError } from '../../workflow/errors';
+import type { PostRate, PostSlots } from '../../workflow/ledger/post-slots';
+
+/** Real time: Slack's limit runs on it, so the pacer does too (offline as well: the fake limits in real time). */
+export interface Timers {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realTimers: Timers = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface PacerSettings extends PostRate {
+  /** The longest one task invocation waits for its slot (inside the Lambda timeout, with the call itself). */
+  maxWaitMs: number;
+  /** When refused, wait this much (at most) before handing back, so the state machine's retry finds room. */
+  refusedPauseMs: number;
+}
+
+/**
+ * Slack allows about 1 chat.postMessage per second per channel, with short bursts. Paced a little under that
+ * (5 % longer intervals), so jitter in request latency does not cross the limit.
+ */
+export const SLACK_POST_PACE: PacerSettings = {
+  intervalMs: 1050,
+  burst: 3,
+  maxWaitMs: 20_000,
+  refusedPauseMs: 5_000,
+};
+
+/** What the pacer did for one post: how long it waited, or that it handed back to the state machine. */
+export interface PaceEvent {
+  channel: string;
+  waitedMs: number;
+  refused: boolean;
+}
+
+/** Waits for a channel's next post slot before each chat.postMessage. */
+export interface PostPacer {
+  /** Resolves when this post may be sent (returns the ms waited); throws SlackPacedError when the wait is too long. */
+  take(channel: string): Promise<number>;
+}
+
+/**
+ * The per-channel post queue, shared across containers through the ledger's post slots: each post reserves the
+ * channel's next slot and sleeps until it. A slot further ahead than `maxWaitMs` is not taken: the task pauses,
+ * then throws SlackPacedError, which the state machine retries (the message stays queued, never dropped).
+ */
+export class ChannelPacer implements PostPacer {
+  constructor(
+    private readonly slots: PostSlots,
+    private readonly settings: PacerSettings = SLACK_POST_PACE,
+    private readonly timers: Timers = realTimers,
+    private readonly observe: (event: PaceEvent) => void = () => {},
+  ) {}
+
+  async take(channel: string): Promise<number> {
+    const now = this.timers.now();
+    const slot = await this.slots.reserve(channel, this.settings, now, now + this.settings.maxWaitMs);
+    if (!slot.ok) {
+      const aheadMs = slot.nextAtMs - now;
+      const pause = Math.min(this.settings.refusedPauseMs, aheadMs - this.settings.maxWaitMs);
+      if (pause > 0) await this.timers.sleep(pause);
+      this.observe({ channel, waitedMs: Math.max(0, pause), refused: true });
+      throw new SlackPacedError(
+        `channel ${channel} has no free post slot for ${Math.ceil(aheadMs / 1000)} s (this task waits at most ${this.settings.maxWaitMs / 1000} s); the state machine retries`,
+      );
+    }
+    const wait = slot.atMs - now;
+    if (wait > 0) await this.timers.sleep(wait);
+    this.observe({ channel, waitedMs: wait, refused: false });
+    return wait;
+  }
+}
