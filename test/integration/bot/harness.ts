@@ -7,7 +7,7 @@ import { createHttpBot, type HttpBot } from '../../../bot/http';
 import { ACTIONS } from '../../../bot/ids';
 import { startIncidentVia } from '../../../bot/start-incident';
 import * as notify from '../../../bot/tasks/notify';
-import { ChannelPacer } from '../../../bot/tasks/pace';
+import { ChannelPacer, type PostPacer } from '../../../bot/tasks/pace';
 import * as requestApproval from '../../../bot/tasks/request-approval';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import { pacerFor } from '../../../local/runtime/stack';
@@ -129,7 +129,8 @@ export interface Harness {
   settings: SlackSettings;
   clock: Clock & { set(iso: string | Date): void; advance(ms: number): void };
   /** Bot task deps on the same ledger and fake Slack (a WebClient with short retries for fast tests). */
-  taskDeps(options?: { retries?: number }): BotTaskDeps;
+  /** `pacer`: default the production ChannelPacer at the fake's rate, on this harness's table. */
+  taskDeps(options?: { retries?: number; pacer?: PostPacer }): BotTaskDeps;
   command(text: string, options?: { userId?: string; channelId?: string }): Promise<SignedResponse>;
   click(options: Parameters<typeof blockActionBody>[0]): Promise<SignedResponse>;
   close(): Promise<void>;
@@ -217,12 +218,14 @@ export async function startHarness(
     deps,
     settings,
     clock,
-    taskDeps: ({ retries = 2 } = {}) => ({
+    taskDeps: ({ retries = 2, pacer } = {}) => ({
       ledger,
-      pacer: new ChannelPacer(
-        new DynamoPostSlots({ doc: local.doc, tableName }),
-        pacerFor(options.slack?.rateLimit ?? { perSecond: 1, burst: 3 }),
-      ),
+      pacer:
+        pacer ??
+        new ChannelPacer(
+          new DynamoPostSlots({ doc: local.doc, tableName }),
+          pacerFor(options.slack?.rateLimit ?? { perSecond: 1, burst: 3 }),
+        ),
       slack: new WebClient(BOT.token, {
         slackApiUrl: fake.apiUrl,
         retryConfig: { retries, factor: 1, minTimeout: 10, maxTimeout: 50 },

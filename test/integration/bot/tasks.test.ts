@@ -252,8 +252,14 @@ describe('bot tasks when Slack throttles or fails', () => {
     await closeSharedDynamo();
   });
 
-  async function incidentWithSteps(n: number) {
-    const { incident } = await h.ledger.recordIntake(makeRequest(), { route: 'contain-ec2', reason: 'test' });
+  async function incidentWithSteps(n: number, instanceId?: string) {
+    const request = instanceId
+      ? makeRequest({
+          findingId: `finding-${instanceId}`,
+          resource: { kind: 'ec2-instance', rawType: 'Instance', instanceId },
+        })
+      : makeRequest();
+    const { incident } = await h.ledger.recordIntake(request, { route: 'contain-ec2', reason: 'test' });
     for (let i = 0; i < n; i += 1) await h.ledger.recordStep(incident.incidentId, step(`step-${i}`, i * 2));
     return incident.incidentId;
   }
@@ -272,9 +278,41 @@ describe('bot tasks when Slack throttles or fails', () => {
     expect(h.fake.thread(CHANNELS.soc, cardTs)).toHaveLength(2);
   });
 
-  it("stays within Slack's per-channel rate limit (1/s, burst 3): every step posted once, in order", async () => {
+  it("paces posts to Slack's per-channel limit (1/s, burst 3): no 429, every step posted once, in order", async () => {
     const id = await incidentWithSteps(5);
+    const started = performance.now();
     await notify.run(h.taskDeps(), { incidentId: id, phase: 'progress' });
+    const elapsed = performance.now() - started;
+    const posts = h.fake.calls('chat.postMessage');
+    expect(posts.filter((c) => c.status === 429)).toEqual([]);
+    // Card + 5 steps = 6 posts: 3 at once (the burst), then one per 1,050 ms.
+    expect(posts.filter((c) => c.ok)).toHaveLength(6);
+    expect(elapsed).toBeGreaterThanOrEqual(3 * 1050 - 50);
+    const cardTs = (await h.ledger.getIncident(id))?.slack?.ts as string;
+    expect(h.fake.thread(CHANNELS.soc, cardTs).map((m) => m.text.split(' ')[0])).toEqual([
+      'step-0',
+      'step-1',
+      'step-2',
+      'step-3',
+      'step-4',
+    ]);
+  }, 20_000);
+
+  it('shares the channel queue between concurrent tasks (as separate containers would): no 429', async () => {
+    const ids = [
+      await incidentWithSteps(2, 'i-0aaa1111aaaa11111'),
+      await incidentWithSteps(2, 'i-0bbb2222bbbb22222'),
+    ];
+    // Each run builds its own pacer (its own "container"); they share only the ledger's post slots.
+    await Promise.all(ids.map((incidentId) => notify.run(h.taskDeps(), { incidentId, phase: 'progress' })));
+    const posts = h.fake.calls('chat.postMessage');
+    expect(posts.filter((c) => c.status === 429)).toEqual([]);
+    expect(posts.filter((c) => c.ok)).toHaveLength(6);
+  }, 20_000);
+
+  it('without the pacer, waits out 429 Retry-After and still posts every step once, in order', async () => {
+    const id = await incidentWithSteps(5);
+    await notify.run(h.taskDeps({ pacer: { take: async () => 0 } }), { incidentId: id, phase: 'progress' });
     const limited = h.fake.calls('chat.postMessage').filter((c) => c.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     const cardTs = (await h.ledger.getIncident(id))?.slack?.ts as string;
