@@ -5,7 +5,7 @@ import type { Ledger } from '../workflow/ledger/ledger';
 import type { IncidentRecord } from '../workflow/ledger/types';
 import type { Logger } from '../workflow/log';
 import type { Clock, Executions } from '../workflow/ports';
-import type { PostPacer } from './tasks/pace';
+import type { PostPacer, TakeOptions } from './tasks/pace';
 
 /** What a responder asks for with `/ir isolate` (or the review notice's "Contain now" button). */
 export interface ManualIsolateRequest {
@@ -50,6 +50,8 @@ export interface BotTaskDeps {
   slack: WebClient;
   /** Every chat.postMessage waits for its channel's slot (Slack: ~1 msg/s per channel). */
   pacer: PostPacer;
+  /** Overrides the pacer's wait for this task's posts (set by Notify for posts that may be deferred). */
+  postWait?: TakeOptions;
   settings: SlackSettings;
   clock: Clock;
   log: Logger;

@@ -72,24 +72,25 @@ export async function postInThread(
   return { channel: result.channel ?? incident.slack.channel, ts: result.ts };
 }
 
-/**
- * chat.postMessage, once the channel's pacer gives this post its slot (the wait is not a Slack failure, so it
- * is outside slackCall: a SlackPacedError goes to the state machine's retry without a 'notification-failed').
- */
+/** chat.postMessage, once the channel's pacer gives this post its slot (see slackCall). */
 export async function postMessage(
   deps: BotTaskDeps,
   incidentId: string,
   what: string,
   post: { channel: string; threadTs?: string; m: SlackMessage },
 ): Promise<{ ts?: string; channel?: string }> {
-  await deps.pacer.take(post.channel);
-  return slackCall(deps, incidentId, what, () =>
-    deps.slack.chat.postMessage({
-      channel: post.channel,
-      ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
-      text: post.m.text,
-      blocks: post.m.blocks,
-      unfurl_links: false,
-    }),
+  return slackCall(
+    deps,
+    incidentId,
+    what,
+    () =>
+      deps.slack.chat.postMessage({
+        channel: post.channel,
+        ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
+        text: post.m.text,
+        blocks: post.m.blocks,
+        unfurl_links: false,
+      }),
+    { channel: post.channel, ...deps.postWait },
   );
 }

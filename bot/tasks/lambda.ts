@@ -13,12 +13,15 @@ import { loadSlackSecret } from '../secrets';
 import { ChannelPacer } from './pace';
 
 /**
- * WebClient settings for the workflow's Slack tasks: they are off the request path, so they may wait out a 429
- * (Retry-After) and retry 5xx a few times, but stay bounded well inside the Lambda timeout (30 s).
+ * WebClient settings for the workflow's Slack tasks: they are off the request path, so they retry 5xx a few
+ * times, bounded well inside the Lambda timeout (60 s). A 429 is rejected to slackCall, which waits out
+ * Retry-After through the channel's pacer: the WebClient's own handling would pause its whole request queue
+ * and then release every queued call at once (a burst into the same limit).
  */
-export const TASK_CLIENT: Pick<WebClientOptions, 'retryConfig' | 'timeout'> = {
+export const TASK_CLIENT: Pick<WebClientOptions, 'retryConfig' | 'timeout' | 'rejectRateLimitedCalls'> = {
   retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true },
   timeout: 5000,
+  rejectRateLimitedCalls: true,
 };
 
 let deps: Promise<BotTaskDeps> | undefined;

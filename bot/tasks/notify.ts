@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SlackPacedError } from '../../workflow/errors';
 import { approvalIdFor } from '../../workflow/intake/ids';
 import type { ApprovalRecord } from '../../workflow/ledger/types';
 import type { BotTaskDeps } from '../deps';
@@ -42,7 +43,17 @@ const ONE_OFF: Partial<Record<NotifyPhase, 'evidence-manifest' | 'failure-notice
   failed: 'failure-notice',
 };
 
+/**
+ * Phases that run before containment is done (Announce before RecordPreState, NotifyIsolated before the
+ * snapshots). Their posts wait at most DEFERRED_POST_WAIT for a slot: on a busy channel they are deferred to the
+ * next Notify, which posts whatever is missing, so a Slack queue never delays containment.
+ */
+const DEFERRABLE: ReadonlySet<NotifyPhase> = new Set(['opened', 'isolated']);
+export const DEFERRED_POST_WAIT = { maxWaitMs: 1_000, refusedPauseMs: 0 };
+
 export interface NotifyOutput {
+  /** The channel was busy: this phase's posts are left to the next Notify. */
+  deferred?: true;
   cardPosted: boolean;
   stepsPosted: string[];
   oneOff?: string;
@@ -72,9 +83,15 @@ export async function postOneOff(
   return true;
 }
 
-/** One threaded reply per recorded step not yet posted (then marked `notified`): a re-run never posts twice. */
-export async function postPendingSteps(deps: BotTaskDeps, incident: PostedIncident): Promise<string[]> {
-  const posted: string[] = [];
+/**
+ * One threaded reply per recorded step not yet posted (then marked `notified`): a re-run never posts twice.
+ * Each name is pushed to `posted` as it goes, so a caller that catches a failure midway knows what went out.
+ */
+export async function postPendingSteps(
+  deps: BotTaskDeps,
+  incident: PostedIncident,
+  posted: string[] = [],
+): Promise<string[]> {
   for (const step of incident.steps) {
     if (step.notified) continue;
     await postInThread(deps, incident, `post step ${step.name}`, stepReply(step));
@@ -117,8 +134,34 @@ async function refreshApprovalCopies(deps: BotTaskDeps, incident: PostedIncident
 export async function run(deps: BotTaskDeps, input: unknown): Promise<NotifyOutput> {
   const { incidentId, phase } = NotifyInputSchema.parse(input);
   const log = deps.log.child({ incidentId, phase, task: 'Notify' });
-  const loaded = await loadIncident(deps, incidentId);
   const output: NotifyOutput = { cardPosted: false, stepsPosted: [], approvalCopiesUpdated: 0 };
+  if (!DEFERRABLE.has(phase)) return notify(deps, incidentId, phase, output, log);
+  try {
+    return await notify({ ...deps, postWait: DEFERRED_POST_WAIT }, incidentId, phase, output, log);
+  } catch (error) {
+    if (!(error instanceof SlackPacedError)) throw error;
+    // What was posted before the refusal is recorded (card ts, steps marked notified); the rest waits.
+    output.deferred = true;
+    log.info({ ...output, reason: error.message }, 'channel busy: posts deferred to the next notify');
+    await deps.ledger.appendAudit({
+      incidentId,
+      at: deps.clock.now().toISOString(),
+      actor: 'system',
+      action: 'notification-deferred',
+      detail: { phase, reason: error.message },
+    });
+    return output;
+  }
+}
+
+async function notify(
+  deps: BotTaskDeps,
+  incidentId: string,
+  phase: NotifyPhase,
+  output: NotifyOutput,
+  log: BotTaskDeps['log'],
+): Promise<NotifyOutput> {
+  const loaded = await loadIncident(deps, incidentId);
   if (loaded.route === 'ignore') {
     log.info('ignored incident: nothing to post');
     return output;
@@ -126,7 +169,7 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<NotifyOutp
   const { incident, posted } = await ensureCard(deps, loaded);
   output.cardPosted = posted;
 
-  output.stepsPosted = await postPendingSteps(deps, incident);
+  await postPendingSteps(deps, incident, output.stepsPosted);
 
   const oneOff = ONE_OFF[phase];
   if (oneOff && (await postOneOff(deps, incident, phase, oneOff))) output.oneOff = oneOff;

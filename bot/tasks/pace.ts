@@ -37,11 +37,25 @@ export interface PaceEvent {
   refused: boolean;
 }
 
+/** For one take: a shorter wait than the pacer's own (a post that can be deferred to a later notify). */
+export interface TakeOptions {
+  maxWaitMs?: number;
+  refusedPauseMs?: number;
+}
+
 /** Waits for a channel's next post slot before each chat.postMessage. */
 export interface PostPacer {
   /** Resolves when this post may be sent (returns the ms waited); throws SlackPacedError when the wait is too long. */
-  take(channel: string): Promise<number>;
+  take(channel: string, options?: TakeOptions): Promise<number>;
+  /** Slack answered 429 with Retry-After: hold the channel for everyone, for that long. */
+  holdOff(channel: string, retryAfterMs: number): Promise<void>;
 }
+
+/** No pacing: every post goes at once; a 429's Retry-After is slept through by the caller alone. */
+export const unpaced: PostPacer = {
+  take: async () => 0,
+  holdOff: (_channel, retryAfterMs) => realTimers.sleep(retryAfterMs),
+};
 
 /**
  * The per-channel post queue, shared across containers through the ledger's post slots: each post reserves the
@@ -56,21 +70,28 @@ export class ChannelPacer implements PostPacer {
     private readonly observe: (event: PaceEvent) => void = () => {},
   ) {}
 
-  async take(channel: string): Promise<number> {
+  async take(channel: string, options: TakeOptions = {}): Promise<number> {
+    const maxWaitMs = options.maxWaitMs ?? this.settings.maxWaitMs;
     const now = this.timers.now();
-    const slot = await this.slots.reserve(channel, this.settings, now, now + this.settings.maxWaitMs);
+    const slot = await this.slots.reserve(channel, this.settings, now, now + maxWaitMs);
     if (!slot.ok) {
       const aheadMs = slot.nextAtMs - now;
-      const pause = Math.min(this.settings.refusedPauseMs, aheadMs - this.settings.maxWaitMs);
+      const pause = Math.min(options.refusedPauseMs ?? this.settings.refusedPauseMs, aheadMs - maxWaitMs);
       if (pause > 0) await this.timers.sleep(pause);
       this.observe({ channel, waitedMs: Math.max(0, pause), refused: true });
       throw new SlackPacedError(
-        `channel ${channel} has no free post slot for ${Math.ceil(aheadMs / 1000)} s (this task waits at most ${this.settings.maxWaitMs / 1000} s); the state machine retries`,
+        `channel ${channel} has no free post slot for ${Math.ceil(aheadMs / 1000)} s (this post waits at most ${maxWaitMs / 1000} s)`,
       );
     }
     const wait = slot.atMs - now;
     if (wait > 0) await this.timers.sleep(wait);
     this.observe({ channel, waitedMs: wait, refused: false });
     return wait;
+  }
+
+  async holdOff(channel: string, retryAfterMs: number): Promise<void> {
+    // The next slot is tat - (burst - 1) * interval: book past Retry-After by that much.
+    const tolerance = (this.settings.burst - 1) * this.settings.intervalMs;
+    await this.slots.holdUntil(channel, this.timers.now() + retryAfterMs + tolerance);
   }
 }

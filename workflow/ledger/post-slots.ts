@@ -19,6 +19,8 @@ export interface PostSlots {
    * says when the next slot is. Concurrent callers get distinct slots.
    */
   reserve(channel: string, rate: PostRate, nowMs: number, latestMs: number): Promise<PostSlot>;
+  /** Books the channel up to `untilMs` (Slack answered 429 + Retry-After): every container's next slot is later. */
+  holdUntil(channel: string, untilMs: number): Promise<void>;
 }
 
 /** Conditional updates that lose a race this many times in a row: the channel is contended, retry the task. */
@@ -73,5 +75,15 @@ export class DynamoPostSlots implements PostSlots {
     throw new ThrottledError(
       `post slots for channel ${channel}: ${MAX_RACES} conditional updates lost in a row`,
     );
+  }
+
+  async holdUntil(channel: string, untilMs: number): Promise<void> {
+    // A later booking already holds the channel longer when the condition fails: nothing to do.
+    await this.io.update({
+      Key: postSlotKey(channel),
+      UpdateExpression: 'SET tat = :until',
+      ConditionExpression: 'attribute_not_exists(tat) OR tat < :until',
+      ExpressionAttributeValues: { ':until': untilMs },
+    });
   }
 }

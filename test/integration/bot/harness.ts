@@ -230,6 +230,7 @@ export async function startHarness(
         slackApiUrl: fake.apiUrl,
         retryConfig: { retries, factor: 1, minTimeout: 10, maxTimeout: 50 },
         timeout: 5000,
+        rejectRateLimitedCalls: true,
         logger: boltLogger(log),
       }),
       settings,

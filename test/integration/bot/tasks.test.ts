@@ -1,5 +1,6 @@
 import * as escalate from '../../../bot/tasks/escalate';
 import * as notify from '../../../bot/tasks/notify';
+import { unpaced } from '../../../bot/tasks/pace';
 import * as requestApproval from '../../../bot/tasks/request-approval';
 import { CHANNELS, type FakeMessage, USERS } from '../../../local/slack/fake-api';
 import { readDefinitionTemplate } from '../../../workflow/definition';
@@ -269,7 +270,7 @@ describe('bot tasks when Slack throttles or fails', () => {
     h.fake.setRateLimit(false);
     h.fake.fail({ method: 'chat.postMessage', status: 429, times: 1, retryAfter: 1 });
     const started = Date.now();
-    await notify.run(h.taskDeps(), { incidentId: id, phase: 'opened' });
+    await notify.run(h.taskDeps(), { incidentId: id, phase: 'progress' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     const calls = h.fake.calls('chat.postMessage');
     expect(calls[0]?.status).toBe(429);
@@ -298,6 +299,31 @@ describe('bot tasks when Slack throttles or fails', () => {
     ]);
   }, 20_000);
 
+  it('defers posts before containment (opened) when the channel is busy: no wait, audited, the next notify posts them', async () => {
+    const id = await incidentWithSteps(2);
+    // Another container just got a 429 with Retry-After 3 s on this channel: it is held for everyone.
+    await h.taskDeps().pacer.holdOff(CHANNELS.soc, 3_000);
+    const started = performance.now();
+    const out = await notify.run(h.taskDeps(), { incidentId: id, phase: 'opened' });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(out).toMatchObject({ deferred: true, cardPosted: false, stepsPosted: [] });
+    expect(h.fake.calls('chat.postMessage')).toEqual([]);
+    const audit = await h.ledger.listAudit(id);
+    expect(audit.filter((e) => e.action === 'notification-deferred')).toEqual([
+      expect.objectContaining({ actor: 'system', detail: expect.objectContaining({ phase: 'opened' }) }),
+    ]);
+    expect(audit.some((e) => e.action === 'notification-failed')).toBe(false);
+    // A later phase waits for its slot and posts everything still missing, once.
+    await notify.run(h.taskDeps(), { incidentId: id, phase: 'progress' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2_900);
+    const cardTs = (await h.ledger.getIncident(id))?.slack?.ts as string;
+    expect(h.fake.thread(CHANNELS.soc, cardTs).map((m) => m.text.split(' ')[0])).toEqual([
+      'step-0',
+      'step-1',
+    ]);
+    expect(h.fake.calls('chat.postMessage').filter((c) => c.status === 429)).toEqual([]);
+  }, 20_000);
+
   it('shares the channel queue between concurrent tasks (as separate containers would): no 429', async () => {
     const ids = [
       await incidentWithSteps(2, 'i-0aaa1111aaaa11111'),
@@ -312,7 +338,7 @@ describe('bot tasks when Slack throttles or fails', () => {
 
   it('without the pacer, waits out 429 Retry-After and still posts every step once, in order', async () => {
     const id = await incidentWithSteps(5);
-    await notify.run(h.taskDeps({ pacer: { take: async () => 0 } }), { incidentId: id, phase: 'progress' });
+    await notify.run(h.taskDeps({ pacer: unpaced }), { incidentId: id, phase: 'progress' });
     const limited = h.fake.calls('chat.postMessage').filter((c) => c.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     const cardTs = (await h.ledger.getIncident(id))?.slack?.ts as string;

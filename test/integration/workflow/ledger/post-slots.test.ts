@@ -39,4 +39,12 @@ describe('DynamoPostSlots (GCRA post slots per channel, in the ledger table)', (
     expect(burst).toEqual([0, 1, 2].map(() => ({ ok: true, atMs: later })));
     expect(await slots.reserve('C0SOC', RATE, later, later)).toEqual({ ok: false, nextAtMs: later + 1000 });
   });
+
+  it('holdUntil books the channel past a 429 for every caller, and never moves a later booking back', async () => {
+    const slots = await freshSlots();
+    await slots.holdUntil('C0SOC', NOW + 7000);
+    await slots.holdUntil('C0SOC', NOW + 1000);
+    // tat = NOW + 7000: with a tolerance of 2 intervals, the next slot is at NOW + 5000.
+    expect(await slots.reserve('C0SOC', RATE, NOW, NOW + 60_000)).toEqual({ ok: true, atMs: NOW + 5000 });
+  });
 });

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { BotTaskDeps } from '../../../../bot/deps';
 import { run } from '../../../../bot/tasks/notify';
+import { unpaced } from '../../../../bot/tasks/pace';
 import { SlackSettingsSchema } from '../../../../workflow/config';
 import { NotificationError, ValidationError } from '../../../../workflow/errors';
 import { createLogger } from '../../../../workflow/log';
@@ -36,7 +37,7 @@ function deps(slack: WebClient, ledger: FakeLedger): BotTaskDeps {
   return {
     ledger,
     slack,
-    pacer: { take: async () => 0 },
+    pacer: unpaced,
     settings: SlackSettingsSchema.parse({
       socChannel: 'C0SOC',
       reviewChannel: 'C0REVIEW',

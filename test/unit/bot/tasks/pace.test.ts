@@ -21,13 +21,17 @@ function manualTimers(start = 1_000_000): Timers & { slept: number[] } {
 /** Slots that answer what the test says and record what was asked. */
 function scriptedSlots(answer: (nowMs: number, latestMs: number) => PostSlot) {
   const asked: { channel: string; rate: PostRate; nowMs: number; latestMs: number }[] = [];
+  const held: { channel: string; untilMs: number }[] = [];
   const slots: PostSlots = {
     reserve: async (channel, rate, nowMs, latestMs) => {
       asked.push({ channel, rate, nowMs, latestMs });
       return answer(nowMs, latestMs);
     },
+    holdUntil: async (channel, untilMs) => {
+      held.push({ channel, untilMs });
+    },
   };
-  return { slots, asked };
+  return { slots, asked, held };
 }
 
 describe('ChannelPacer', () => {
@@ -73,5 +77,12 @@ describe('ChannelPacer', () => {
     );
     await expect(pacer.take('C0SOC')).rejects.toBeInstanceOf(SlackPacedError);
     expect(timers.slept).toEqual([1_500]);
+  });
+
+  it('holds the channel past Retry-After for everyone: the next slot (tat - tolerance) is not before it', async () => {
+    const timers = manualTimers();
+    const { slots, held } = scriptedSlots((now) => ({ ok: true, atMs: now }));
+    await new ChannelPacer(slots, SETTINGS, timers).holdOff('C0SOC', 3_000);
+    expect(held).toEqual([{ channel: 'C0SOC', untilMs: 1_000_000 + 3_000 + 2 * 1_000 }]);
   });
 });
