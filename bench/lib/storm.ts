@@ -53,7 +53,17 @@ export interface StormResult {
   notificationFailureReasons: string[];
   /** Contain executions that left RequestApproval for Escalate without anyone deciding (an approval post failed). */
   escalatedWithoutDecision: number;
+  /**
+   * The longest a message waited, in simulated seconds: for its channel's post slot (the pacer, real ms × the
+   * clock's speed-up) or from a first 429 to its delivery, whichever is longer.
+   */
   maxSlackQueueDelayS: number;
+  /** Posts that waited for (or were refused) a slot by the per-channel pacer. */
+  slackPacedPosts: number;
+  /** Takes the pacer handed back to the state machine (SlackPacedError, retried by the workflow). */
+  slackPaceRefusals: number;
+  /** Pre-containment notifies that left their posts to the next notify because the channel was busy. */
+  slackDeferrals: number;
   /** Contain incidents whose card does not show "+N findings" for the ledger's count at the end. */
   staleCards: number;
   settled: boolean;
@@ -306,7 +316,7 @@ async function duplicateExecutions(stack: OfflineStack): Promise<number> {
  * A GuardDuty storm through the offline stack (EventBridge intake → ledger → local Step Functions → bot tasks →
  * fake Slack with its per-channel rate limit). Nobody decides: approvals stay pending. Measures intake latency
  * and throughput, and checks the invariants: one incident per instance with a contain finding, no duplicate
- * executions or snapshots, no lost event, every Slack message delivered despite 429s.
+ * executions or snapshots, no lost event, every Slack message delivered, paced per channel (few or no 429s).
  */
 export async function runStorm(options: StormOptions): Promise<StormResult> {
   const wallStarted = performance.now();
@@ -345,11 +355,9 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     const latencies = delivered.map((d) => d.ms).sort((a, b) => a - b);
     const calls = stack.slack.calls();
     const queue = slackQueueStats(calls);
-    const notificationFailures = (
-      await Promise.all([...opened.keys()].map((id) => stack.ledger.listAudit(id)))
-    )
-      .flat()
-      .filter((e) => e.action === 'notification-failed');
+    const audit = (await Promise.all([...opened.keys()].map((id) => stack.ledger.listAudit(id)))).flat();
+    const notificationFailures = audit.filter((e) => e.action === 'notification-failed');
+    const pacedWaitS = (stack.pace.maxWaitMs * (options.timeScale ?? 10)) / 1000;
     const missing = await missingMessages(stack, [...opened.keys()]);
     if (process.env.STORM_DEBUG)
       process.stderr.write(`${JSON.stringify({ notificationFailures, missing: missing.detail })}\n`);
@@ -380,7 +388,10 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       ).length,
       notificationFailures: notificationFailures.length,
       notificationFailureReasons: notificationFailures.map((e) => String(e.detail?.reason ?? '')),
-      maxSlackQueueDelayS: round(queue.maxDelayS, 1),
+      maxSlackQueueDelayS: round(Math.max(queue.maxDelayS, pacedWaitS), 1),
+      slackPacedPosts: stack.pace.posts,
+      slackPaceRefusals: stack.pace.refusals,
+      slackDeferrals: audit.filter((e) => e.action === 'notification-deferred').length,
       staleCards: await staleCards(stack, containArns),
       settled,
       wallMs: Math.round(performance.now() - wallStarted),

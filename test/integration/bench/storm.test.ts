@@ -13,7 +13,7 @@ describe('storm (bench/lib/storm.ts) at small scale', () => {
       repeatFraction: 0.3,
       invalidFraction: 0.02,
       seed: 3,
-      // 429s still happen (burst 3, Retry-After ≥ 1 s) but the channel drains faster than at 1/s.
+      // The channel drains faster than at 1/s; the pacer runs at this rate too (pacerFor).
       slackRateLimit: { perSecond: 5, burst: 3 },
       quietMs: 2_500,
       settleTimeoutMs: 60_000,
@@ -45,9 +45,12 @@ describe('storm (bench/lib/storm.ts) at small scale', () => {
     expect(result.outcomes.rejected).toBe(2);
   });
 
-  it('delivers every Slack message although the channel answered 429s', () => {
-    expect(result.slack429s).toBeGreaterThan(0);
+  it('paces every channel: every Slack message delivered, and 429s rare instead of a storm', async () => {
     expect(result.slackMessages).toBeGreaterThan(0);
+    expect(result.slackPacedPosts).toBeGreaterThanOrEqual(result.slackMessages);
+    // Unpaced, this storm drew 18 429s for 61 messages (30 %). Paced, request-latency jitter may still cross
+    // the limit now and then on a loaded machine; a 429 storm may not.
+    expect(result.slack429s).toBeLessThanOrEqual(Math.ceil(result.slackMessages * 0.1));
     expect(result.slackUndelivered).toBe(0);
     expect(result.slackGaveUp).toBe(0);
     expect(result.escalatedWithoutDecision).toBe(0);
