@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { SlackPacedError } from '../../workflow/errors';
 import { approvalIdFor } from '../../workflow/intake/ids';
-import type { ApprovalRecord } from '../../workflow/ledger/types';
+import { CONTAIN_ROUTES } from '../../workflow/intake/route';
+import type { ApprovalRecord, IncidentRecord } from '../../workflow/ledger/types';
 import type { BotTaskDeps } from '../deps';
 import { approvalMessage } from '../messages/approval';
 import { evidenceManifest } from '../messages/evidence-manifest';
@@ -134,10 +135,17 @@ async function refreshApprovalCopies(deps: BotTaskDeps, incident: PostedIncident
 export async function run(deps: BotTaskDeps, input: unknown): Promise<NotifyOutput> {
   const { incidentId, phase } = NotifyInputSchema.parse(input);
   const log = deps.log.child({ incidentId, phase, task: 'Notify' });
+  const loaded = await loadIncident(deps, incidentId);
   const output: NotifyOutput = { cardPosted: false, stepsPosted: [], approvalCopiesUpdated: 0 };
-  if (!DEFERRABLE.has(phase)) return notify(deps, incidentId, phase, output, log);
+  if (loaded.route === 'ignore') {
+    log.info('ignored incident: nothing to post');
+    return output;
+  }
+  // Only a containment run has a later Notify to catch up (a notice-only run ends after Announce).
+  if (!DEFERRABLE.has(phase) || !CONTAIN_ROUTES.has(loaded.route))
+    return notify(deps, loaded, phase, output, log);
   try {
-    return await notify({ ...deps, postWait: DEFERRED_POST_WAIT }, incidentId, phase, output, log);
+    return await notify({ ...deps, postWait: DEFERRED_POST_WAIT }, loaded, phase, output, log);
   } catch (error) {
     if (!(error instanceof SlackPacedError)) throw error;
     // What was posted before the refusal is recorded (card ts, steps marked notified); the rest waits.
@@ -156,16 +164,11 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<NotifyOutp
 
 async function notify(
   deps: BotTaskDeps,
-  incidentId: string,
+  loaded: IncidentRecord,
   phase: NotifyPhase,
   output: NotifyOutput,
   log: BotTaskDeps['log'],
 ): Promise<NotifyOutput> {
-  const loaded = await loadIncident(deps, incidentId);
-  if (loaded.route === 'ignore') {
-    log.info('ignored incident: nothing to post');
-    return output;
-  }
   const { incident, posted } = await ensureCard(deps, loaded);
   output.cardPosted = posted;
 

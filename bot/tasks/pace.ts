@@ -30,6 +30,9 @@ export const SLACK_POST_PACE: PacerSettings = {
   refusedPauseMs: 5_000,
 };
 
+/** The shortest pause before a refused take hands back (unless the caller asked for none). */
+export const MIN_REFUSED_PAUSE_MS = 1_000;
+
 /** What the pacer did for one post: how long it waited, or that it handed back to the state machine. */
 export interface PaceEvent {
   channel: string;
@@ -76,7 +79,11 @@ export class ChannelPacer implements PostPacer {
     const slot = await this.slots.reserve(channel, this.settings, now, now + maxWaitMs);
     if (!slot.ok) {
       const aheadMs = slot.nextAtMs - now;
-      const pause = Math.min(options.refusedPauseMs ?? this.settings.refusedPauseMs, aheadMs - maxWaitMs);
+      // Until the slot would fit, but at least MIN_REFUSED_PAUSE_MS: a retry must not spin on the ledger.
+      const pause = Math.min(
+        options.refusedPauseMs ?? this.settings.refusedPauseMs,
+        Math.max(MIN_REFUSED_PAUSE_MS, aheadMs - maxWaitMs),
+      );
       if (pause > 0) await this.timers.sleep(pause);
       this.observe({ channel, waitedMs: Math.max(0, pause), refused: true });
       throw new SlackPacedError(

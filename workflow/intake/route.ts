@@ -12,7 +12,8 @@ const CONTAIN_ROUTE: Record<Exclude<ResourceKind, 'other'>, Route> = {
   'iam-access-key': 'contain-iam',
   's3-bucket': 'contain-s3',
 };
-const CONTAIN_ROUTES: ReadonlySet<Route> = new Set(Object.values(CONTAIN_ROUTE));
+/** The routes that run a containment branch (the rest are notice-only). */
+export const CONTAIN_ROUTES: ReadonlySet<Route> = new Set(Object.values(CONTAIN_ROUTE));
 
 /**
  * The routing table (first rule that applies wins; every reason starts with the rule's name):

@@ -324,6 +324,20 @@ describe('bot tasks when Slack throttles or fails', () => {
     expect(h.fake.calls('chat.postMessage').filter((c) => c.status === 429)).toEqual([]);
   }, 20_000);
 
+  it('never defers a notice-only run (no later notify would catch up): it waits for its slot and posts', async () => {
+    const { incident } = await h.ledger.recordIntake(makeRequest({ findingId: 'finding-review' }), {
+      route: 'review',
+      reason: 'review: severity 5.0 (MEDIUM)',
+    });
+    await h.taskDeps().pacer.holdOff(CHANNELS.review, 3_000);
+    const started = performance.now();
+    const out = await notify.run(h.taskDeps(), { incidentId: incident.incidentId, phase: 'opened' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2_900);
+    expect(out.deferred).toBeUndefined();
+    expect(out.cardPosted).toBe(true);
+    expect(h.fake.calls('chat.postMessage').filter((c) => c.ok)).toHaveLength(1);
+  }, 20_000);
+
   it('shares the channel queue between concurrent tasks (as separate containers would): no 429', async () => {
     const ids = [
       await incidentWithSteps(2, 'i-0aaa1111aaaa11111'),

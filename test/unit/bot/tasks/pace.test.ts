@@ -1,4 +1,4 @@
-import { ChannelPacer, type PaceEvent, type Timers } from '../../../../bot/tasks/pace';
+import { ChannelPacer, MIN_REFUSED_PAUSE_MS, type PaceEvent, type Timers } from '../../../../bot/tasks/pace';
 import { SlackPacedError } from '../../../../workflow/errors';
 import type { PostRate, PostSlot, PostSlots } from '../../../../workflow/ledger/post-slots';
 
@@ -84,5 +84,29 @@ describe('ChannelPacer', () => {
     const { slots, held } = scriptedSlots((now) => ({ ok: true, atMs: now }));
     await new ChannelPacer(slots, SETTINGS, timers).holdOff('C0SOC', 3_000);
     expect(held).toEqual([{ channel: 'C0SOC', untilMs: 1_000_000 + 3_000 + 2 * 1_000 }]);
+  });
+
+  it('pauses at least MIN_REFUSED_PAUSE_MS when the slot is only just out of reach (a retry must not spin)', async () => {
+    const timers = manualTimers();
+    const pacer = new ChannelPacer(
+      scriptedSlots((now) => ({ ok: false, nextAtMs: now + 20_010 })).slots,
+      SETTINGS,
+      timers,
+    );
+    await expect(pacer.take('C0SOC')).rejects.toBeInstanceOf(SlackPacedError);
+    expect(timers.slept).toEqual([MIN_REFUSED_PAUSE_MS]);
+  });
+
+  it('does not pause at all when the caller asked for no pause (a deferrable post)', async () => {
+    const timers = manualTimers();
+    const pacer = new ChannelPacer(
+      scriptedSlots((now) => ({ ok: false, nextAtMs: now + 5_000 })).slots,
+      SETTINGS,
+      timers,
+    );
+    await expect(pacer.take('C0SOC', { maxWaitMs: 1_000, refusedPauseMs: 0 })).rejects.toBeInstanceOf(
+      SlackPacedError,
+    );
+    expect(timers.slept).toEqual([]);
   });
 });
