@@ -54,11 +54,11 @@ export interface StormResult {
   /** Contain executions that left RequestApproval for Escalate without anyone deciding (an approval post failed). */
   escalatedWithoutDecision: number;
   /**
-   * The longest a message waited, in simulated seconds: for its channel's post slot (the pacer, real ms × the
-   * clock's speed-up) or from a first 429 to its delivery, whichever is longer.
+   * The longest a message waited, in simulated seconds: in its channel's queue (the pacer: first take to its slot,
+   * across refusals, retries and deferrals; real ms × the clock's speed-up) or from a first 429 to its delivery.
    */
   maxSlackQueueDelayS: number;
-  /** Posts that waited for (or were refused) a slot by the per-channel pacer. */
+  /** Posts the per-channel pacer gave a slot. */
   slackPacedPosts: number;
   /** Takes the pacer handed back to the state machine (SlackPacedError, retried by the workflow). */
   slackPaceRefusals: number;
@@ -357,7 +357,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     const queue = slackQueueStats(calls);
     const audit = (await Promise.all([...opened.keys()].map((id) => stack.ledger.listAudit(id)))).flat();
     const notificationFailures = audit.filter((e) => e.action === 'notification-failed');
-    const pacedWaitS = (stack.pace.maxWaitMs * (options.timeScale ?? 10)) / 1000;
+    const pacedQueueS = (stack.pace.maxQueueMs * (options.timeScale ?? 10)) / 1000;
     const missing = await missingMessages(stack, [...opened.keys()]);
     if (process.env.STORM_DEBUG)
       process.stderr.write(`${JSON.stringify({ notificationFailures, missing: missing.detail })}\n`);
@@ -388,7 +388,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       ).length,
       notificationFailures: notificationFailures.length,
       notificationFailureReasons: notificationFailures.map((e) => String(e.detail?.reason ?? '')),
-      maxSlackQueueDelayS: round(Math.max(queue.maxDelayS, pacedWaitS), 1),
+      maxSlackQueueDelayS: round(Math.max(queue.maxDelayS, pacedQueueS), 1),
       slackPacedPosts: stack.pace.posts,
       slackPaceRefusals: stack.pace.refusals,
       slackDeferrals: audit.filter((e) => e.action === 'notification-deferred').length,

@@ -33,10 +33,13 @@ export const SLACK_POST_PACE: PacerSettings = {
 /** The shortest pause before a refused take hands back (unless the caller asked for none). */
 export const MIN_REFUSED_PAUSE_MS = 1_000;
 
-/** What the pacer did for one post: how long it waited, or that it handed back to the state machine. */
+/** What the pacer did for one take: when it started and ended (timers ms), or that it handed back. */
 export interface PaceEvent {
   channel: string;
-  waitedMs: number;
+  /** The caller's name for the post (slackCall: `<incidentId>: <what>`), the same across retries. */
+  label?: string;
+  startedAtMs: number;
+  endedAtMs: number;
   refused: boolean;
 }
 
@@ -44,6 +47,8 @@ export interface PaceEvent {
 export interface TakeOptions {
   maxWaitMs?: number;
   refusedPauseMs?: number;
+  /** Names the post in PaceEvents (observation only). */
+  label?: string;
 }
 
 /** Waits for a channel's next post slot before each chat.postMessage. */
@@ -85,15 +90,20 @@ export class ChannelPacer implements PostPacer {
         Math.max(MIN_REFUSED_PAUSE_MS, aheadMs - maxWaitMs),
       );
       if (pause > 0) await this.timers.sleep(pause);
-      this.observe({ channel, waitedMs: Math.max(0, pause), refused: true });
+      this.observed(channel, options, now, true);
       throw new SlackPacedError(
         `channel ${channel} has no free post slot for ${Math.ceil(aheadMs / 1000)} s (this post waits at most ${maxWaitMs / 1000} s)`,
       );
     }
     const wait = slot.atMs - now;
     if (wait > 0) await this.timers.sleep(wait);
-    this.observe({ channel, waitedMs: wait, refused: false });
+    this.observed(channel, options, now, false);
     return wait;
+  }
+
+  private observed(channel: string, options: TakeOptions, startedAtMs: number, refused: boolean): void {
+    const label = options.label === undefined ? {} : { label: options.label };
+    this.observe({ channel, ...label, startedAtMs, endedAtMs: this.timers.now(), refused });
   }
 
   async holdOff(channel: string, retryAfterMs: number): Promise<void> {

@@ -39,7 +39,7 @@ export async function slackCall<T>(
   paced?: { channel: string } & TakeOptions,
 ): Promise<T> {
   for (let limited = 0; ; limited += 1) {
-    if (paced) await deps.pacer.take(paced.channel, paced);
+    if (paced) await deps.pacer.take(paced.channel, { ...paced, label: `${incidentId}: ${what}` });
     try {
       return await call();
     } catch (error) {

@@ -115,7 +115,8 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     ticketSink: new LedgerTicketSink(ledger, clock),
     evidenceS3: (await clients({ accountId: HOME_ACCOUNT_ID, region: HOME_REGION })).s3,
   };
-  const pace = { posts: 0, maxWaitMs: 0, refusals: 0 };
+  const pace = { posts: 0, maxWaitMs: 0, maxQueueMs: 0, refusals: 0 };
+  const firstTake = new Map<string, number>();
   const botTaskDeps: BotTaskDeps = {
     ledger,
     // The production pacer, at the fake Slack's rate (the fake, like Slack, limits in real time).
@@ -124,9 +125,18 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
       pacerFor(rateLimit),
       realTimers,
       (event) => {
+        // Queue time of one post: from its first take (across refusals, retries and deferrals) to its slot.
+        const key = event.label ?? `${event.channel}#${pace.posts}`;
+        const first = firstTake.get(key) ?? event.startedAtMs;
+        if (event.refused) {
+          pace.refusals += 1;
+          firstTake.set(key, first);
+          return;
+        }
+        firstTake.delete(key);
         pace.posts += 1;
-        pace.maxWaitMs = Math.max(pace.maxWaitMs, event.waitedMs);
-        if (event.refused) pace.refusals += 1;
+        pace.maxWaitMs = Math.max(pace.maxWaitMs, event.endedAtMs - event.startedAtMs);
+        pace.maxQueueMs = Math.max(pace.maxQueueMs, event.endedAtMs - first);
       },
     ),
     slack: new WebClient(BOT.token, { ...TASK_CLIENT, slackApiUrl: slack.apiUrl, logger: boltLogger(log) }),

@@ -40,10 +40,18 @@ describe('ChannelPacer', () => {
     const { slots, asked } = scriptedSlots((now) => ({ ok: true, atMs: now + 4_200 }));
     const events: PaceEvent[] = [];
     const pacer = new ChannelPacer(slots, SETTINGS, timers, (e) => events.push(e));
-    await expect(pacer.take('C0SOC')).resolves.toBe(4_200);
+    await expect(pacer.take('C0SOC', { label: 'inc-1: post step x' })).resolves.toBe(4_200);
     expect(timers.slept).toEqual([4_200]);
     expect(asked).toEqual([{ channel: 'C0SOC', rate: SETTINGS, nowMs: 1_000_000, latestMs: 1_020_000 }]);
-    expect(events).toEqual([{ channel: 'C0SOC', waitedMs: 4_200, refused: false }]);
+    expect(events).toEqual([
+      {
+        channel: 'C0SOC',
+        label: 'inc-1: post step x',
+        startedAtMs: 1_000_000,
+        endedAtMs: 1_004_200,
+        refused: false,
+      },
+    ]);
   });
 
   it('does not sleep for a slot that is free now', async () => {
