@@ -253,6 +253,12 @@ describe('bot tasks when Slack throttles or fails', () => {
     await closeSharedDynamo();
   });
 
+  /** The first word of each reply in the incident's thread (the step names). */
+  async function threadSteps(id: string): Promise<string[]> {
+    const cardTs = (await h.ledger.getIncident(id))?.slack?.ts as string;
+    return h.fake.thread(CHANNELS.soc, cardTs).map((m) => m.text.split(' ')[0] as string);
+  }
+
   async function incidentWithSteps(n: number, instanceId?: string) {
     const request = instanceId
       ? makeRequest({
@@ -289,14 +295,7 @@ describe('bot tasks when Slack throttles or fails', () => {
     // Card + 5 steps = 6 posts: 3 at once (the burst), then one per 1,050 ms.
     expect(posts.filter((c) => c.ok)).toHaveLength(6);
     expect(elapsed).toBeGreaterThanOrEqual(3 * 1050 - 50);
-    const cardTs = (await h.ledger.getIncident(id))?.slack?.ts as string;
-    expect(h.fake.thread(CHANNELS.soc, cardTs).map((m) => m.text.split(' ')[0])).toEqual([
-      'step-0',
-      'step-1',
-      'step-2',
-      'step-3',
-      'step-4',
-    ]);
+    expect(await threadSteps(id)).toEqual(['step-0', 'step-1', 'step-2', 'step-3', 'step-4']);
   }, 20_000);
 
   it('defers posts before containment (opened) when the channel is busy: no wait, audited, the next notify posts them', async () => {
@@ -316,11 +315,7 @@ describe('bot tasks when Slack throttles or fails', () => {
     // A later phase waits for its slot and posts everything still missing, once.
     await notify.run(h.taskDeps(), { incidentId: id, phase: 'progress' });
     expect(performance.now() - started).toBeGreaterThanOrEqual(2_900);
-    const cardTs = (await h.ledger.getIncident(id))?.slack?.ts as string;
-    expect(h.fake.thread(CHANNELS.soc, cardTs).map((m) => m.text.split(' ')[0])).toEqual([
-      'step-0',
-      'step-1',
-    ]);
+    expect(await threadSteps(id)).toEqual(['step-0', 'step-1']);
     expect(h.fake.calls('chat.postMessage').filter((c) => c.status === 429)).toEqual([]);
   }, 20_000);
 
@@ -355,14 +350,7 @@ describe('bot tasks when Slack throttles or fails', () => {
     await notify.run(h.taskDeps({ pacer: unpaced }), { incidentId: id, phase: 'progress' });
     const limited = h.fake.calls('chat.postMessage').filter((c) => c.status === 429);
     expect(limited.length).toBeGreaterThan(0);
-    const cardTs = (await h.ledger.getIncident(id))?.slack?.ts as string;
-    expect(h.fake.thread(CHANNELS.soc, cardTs).map((m) => m.text.split(' ')[0])).toEqual([
-      'step-0',
-      'step-1',
-      'step-2',
-      'step-3',
-      'step-4',
-    ]);
+    expect(await threadSteps(id)).toEqual(['step-0', 'step-1', 'step-2', 'step-3', 'step-4']);
   }, 20_000);
 
   it('retries 5xx within its bounds', async () => {
@@ -388,12 +376,7 @@ describe('bot tasks when Slack throttles or fails', () => {
       detail: { reason: 'HTTP 500' },
     });
     await notify.run(h.taskDeps(), { incidentId: id, phase: 'progress' });
-    const cardTs = (await h.ledger.getIncident(id))?.slack?.ts as string;
-    expect(h.fake.thread(CHANNELS.soc, cardTs).map((m) => m.text.split(' ')[0])).toEqual([
-      'step-0',
-      'step-1',
-      'step-late',
-    ]);
+    expect(await threadSteps(id)).toEqual(['step-0', 'step-1', 'step-late']);
   });
 
   it('fails with NotificationError when the channel does not exist (misconfiguration), never silently', async () => {
