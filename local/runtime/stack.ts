@@ -115,7 +115,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     ticketSink: new LedgerTicketSink(ledger, clock),
     evidenceS3: (await clients({ accountId: HOME_ACCOUNT_ID, region: HOME_REGION })).s3,
   };
-  const pace = { posts: 0, maxWaitMs: 0, maxQueueMs: 0, refusals: 0 };
+  const pace = { posts: 0, maxQueueMs: 0, refusals: 0 };
   const firstTake = new Map<string, number>();
   const botTaskDeps: BotTaskDeps = {
     ledger,
@@ -135,7 +135,6 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
         }
         firstTake.delete(key);
         pace.posts += 1;
-        pace.maxWaitMs = Math.max(pace.maxWaitMs, event.endedAtMs - event.startedAtMs);
         pace.maxQueueMs = Math.max(pace.maxQueueMs, event.endedAtMs - first);
       },
     ),

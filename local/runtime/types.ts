@@ -30,10 +30,10 @@ export interface OfflineStack {
     region: string;
   };
   /**
-   * What the Slack post pacer did (real ms): posts given a slot, the longest single wait, the longest queue time
+   * What the Slack post pacer did (real ms): posts given a slot, the longest queue time
    * of one post (first take to slot, across refusals, retries and deferrals), takes handed back to the workflow.
    */
-  readonly pace: { posts: number; maxWaitMs: number; maxQueueMs: number; refusals: number };
+  readonly pace: { posts: number; maxQueueMs: number; refusals: number };
   /** Each task's `run`, bound to this stack's deps (what the engine invokes): to re-run a task as a retry would. */
   readonly tasks: LocalTaskHandlers;
   /** The EventBridge path: one raw event (GuardDuty / Security Hub) through intake → ledger → StartExecution. */

@@ -34,6 +34,13 @@ function scriptedSlots(answer: (nowMs: number, latestMs: number) => PostSlot) {
   return { slots, asked, held };
 }
 
+/** A pacer whose every reservation is refused: the channel's next slot is `aheadMs` away. */
+function refusedFor(aheadMs: number) {
+  const timers = manualTimers();
+  const { slots } = scriptedSlots((now) => ({ ok: false, nextAtMs: now + aheadMs }));
+  return { pacer: new ChannelPacer(slots, SETTINGS, timers), timers };
+}
+
 describe('ChannelPacer', () => {
   it('sleeps until the reserved slot, asking for one no later than maxWaitMs ahead', async () => {
     const timers = manualTimers();
@@ -77,12 +84,7 @@ describe('ChannelPacer', () => {
   });
 
   it('pauses only until the slot would fit when that is sooner than refusedPauseMs', async () => {
-    const timers = manualTimers();
-    const pacer = new ChannelPacer(
-      scriptedSlots((now) => ({ ok: false, nextAtMs: now + 21_500 })).slots,
-      SETTINGS,
-      timers,
-    );
+    const { pacer, timers } = refusedFor(21_500);
     await expect(pacer.take('C0SOC')).rejects.toBeInstanceOf(SlackPacedError);
     expect(timers.slept).toEqual([1_500]);
   });
@@ -95,23 +97,13 @@ describe('ChannelPacer', () => {
   });
 
   it('pauses at least MIN_REFUSED_PAUSE_MS when the slot is only just out of reach (a retry must not spin)', async () => {
-    const timers = manualTimers();
-    const pacer = new ChannelPacer(
-      scriptedSlots((now) => ({ ok: false, nextAtMs: now + 20_010 })).slots,
-      SETTINGS,
-      timers,
-    );
+    const { pacer, timers } = refusedFor(20_010);
     await expect(pacer.take('C0SOC')).rejects.toBeInstanceOf(SlackPacedError);
     expect(timers.slept).toEqual([MIN_REFUSED_PAUSE_MS]);
   });
 
   it('does not pause at all when the caller asked for no pause (a deferrable post)', async () => {
-    const timers = manualTimers();
-    const pacer = new ChannelPacer(
-      scriptedSlots((now) => ({ ok: false, nextAtMs: now + 5_000 })).slots,
-      SETTINGS,
-      timers,
-    );
+    const { pacer, timers } = refusedFor(5_000);
     await expect(pacer.take('C0SOC', { maxWaitMs: 1_000, refusedPauseMs: 0 })).rejects.toBeInstanceOf(
       SlackPacedError,
     );
