@@ -16,6 +16,7 @@ import type { AwsClients, AwsTarget, ClientFactory } from '../../workflow/aws/cl
 import type { ServiceName } from './errors';
 import { SimulatorUnsupportedOperation } from './errors';
 import { type FaultKind, Faults } from './faults';
+import { reconcileHealth } from './health';
 import { HOME_ACCOUNT_ID, HOME_REGION, SimModel, type SimModelOptions } from './model';
 import { HANDLERS } from './services';
 import { makeContext } from './services/common';
@@ -35,6 +36,12 @@ export interface SimCall {
   error?: string;
   /** Set when the error (or crash) was injected by a fault. */
   injected?: FaultKind;
+  /**
+   * Logical ticks (one counter for every call start and end) when the call began and when it settled: two calls
+   * overlapped, i.e. were in flight together, when neither ended before the other began.
+   */
+  startTick: number;
+  endTick?: number;
 }
 
 export interface CallFilter {
@@ -104,6 +111,7 @@ export class SimulatedAws {
   readonly home: AwsTarget;
   private readonly log: SimCall[] = [];
   private seq = 0;
+  private tick = 0;
   private readonly cache = new Map<string, AwsClients>();
 
   constructor(options: SimulatedAwsOptions = {}) {
@@ -188,10 +196,13 @@ export class SimulatedAws {
       accountId: target.accountId,
       region: target.region,
       at: this.model.iso(),
+      startTick: ++this.tick,
     };
     this.log.push(call);
     // Yield once, as a network call would, so concurrent sends really interleave.
     await Promise.resolve();
+    // Health checks run as time passes: an instance can be found unhealthy and replaced between two calls.
+    reconcileHealth(this.model);
     try {
       const handler = HANDLERS[service][operation];
       if (!handler) throw new SimulatorUnsupportedOperation(service, operation);
@@ -201,6 +212,7 @@ export class SimulatedAws {
         throw fault.error;
       }
       const output = (await handler(makeContext(this.model, target, service), cloneInput(input))) as object;
+      reconcileHealth(this.model); // a health check starts failing when the change is made, not when next seen
       const crash = this.faults.after({ service, operation, accountId: target.accountId });
       if (crash) {
         call.injected = 'crashAfter';
@@ -212,6 +224,8 @@ export class SimulatedAws {
       const metadata = (error as { $metadata?: { requestId?: string } })?.$metadata;
       if (metadata && !metadata.requestId) metadata.requestId = requestId;
       throw error;
+    } finally {
+      call.endTick = ++this.tick;
     }
   }
 

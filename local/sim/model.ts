@@ -66,6 +66,8 @@ export interface SimInstance {
   consoleOutput: string;
   /** Some instance types (bare metal, older generations) cannot take a screenshot. */
   screenshotSupported: boolean;
+  /** `spot` for a Spot Instance (EC2 refuses termination protection for it); absent for On-Demand. */
+  instanceLifecycle?: 'spot';
   tags: Tags;
 }
 
@@ -89,8 +91,71 @@ export interface SimNetworkInterface {
   };
   /** Public address: an auto-assigned one (`ipOwnerId: 'amazon'`) or an Elastic IP (allocationId set). */
   association?: { publicIp: string; ipOwnerId: string; allocationId?: string; associationId?: string };
+  /** Idle connection-tracking timeouts set on the ENI (absent: the instance type's defaults). */
+  connectionTracking?: SimConnectionTracking;
   tags: Tags;
 }
+
+export interface SimConnectionTracking {
+  tcpEstablishedTimeout: number;
+  udpStreamTimeout: number;
+  udpTimeout: number;
+}
+
+/** One network ACL entry (rule). Rule 32767 is the default `*` deny (IPv4), 32768 the IPv6 one. */
+export interface SimNetworkAclEntry {
+  ruleNumber: number;
+  egress: boolean;
+  /** '-1' (all), or a protocol number as a string ('6' TCP, '17' UDP, '1' ICMP). */
+  protocol: string;
+  ruleAction: 'allow' | 'deny';
+  cidrBlock?: string;
+  ipv6CidrBlock?: string;
+  portRange?: { from: number; to: number };
+}
+
+export interface SimNetworkAcl {
+  networkAclId: string;
+  vpcId: string;
+  isDefault: boolean;
+  entries: SimNetworkAclEntry[];
+  /** Each subnet is associated with exactly one network ACL. */
+  associations: { associationId: string; subnetId: string }[];
+  tags: Tags;
+}
+
+/**
+ * A network flow (connection) of an ENI, for drills: what isolation must cut. `path` is how the flow leaves the
+ * VPC; flows through a NAT gateway, NLB, GWLB, transit gateway or PrivateLink are always tracked. Not part of
+ * the estate's snapshot (a dropped connection cannot be restored).
+ */
+export interface SimFlow {
+  flowId: string;
+  networkInterfaceId: string;
+  /** Who opened it: the instance (outbound) or the peer (inbound). */
+  direction: 'outbound' | 'inbound';
+  protocol: 'tcp' | 'udp';
+  /** The peer's address (the remote host, not the NAT gateway). */
+  peerIp: string;
+  /** The service port (the peer's for outbound, the instance's for inbound). */
+  port: number;
+  /** The other end's ephemeral port. */
+  ephemeralPort: number;
+  path: SimFlowPath;
+  /** The subnet of the NAT gateway, load balancer node, endpoint or attachment the flow passes through. */
+  viaSubnetId?: string;
+  /** Seconds between packets (a C2 beacon's interval): idle timeouts shorter than this end a held flow. */
+  packetIntervalSeconds: number;
+  state: 'alive' | 'dropped';
+  /** Whether the ENI's connection tracking tracks the flow (re-evaluated on every security group change). */
+  tracked: boolean;
+  /** When the ENI's security groups stopped allowing it (it lives on only through connection tracking). */
+  heldSince?: string;
+  droppedAt?: string;
+  droppedBy?: string;
+}
+
+export type SimFlowPath = 'direct' | 'nat-gateway' | 'nlb' | 'gwlb' | 'transit-gateway' | 'privatelink';
 
 /** One atomic rule (one protocol/port range and one source/destination), as EC2's security group rules are. */
 export interface SimSgRule {
@@ -184,6 +249,8 @@ export interface SimEc2 {
   addresses: Record<string, SimAddress>;
   vpcEndpoints: Record<string, SimVpcEndpoint>;
   prefixLists: Record<string, SimPrefixList>;
+  networkAcls: Record<string, SimNetworkAcl>;
+  flows: Record<string, SimFlow>;
 }
 
 // ---------- IAM (per account) ----------
@@ -249,8 +316,16 @@ export interface SimObject {
   etag: string;
   contentType?: string;
   serverSideEncryption?: string;
+  /** The KMS key of an SSE-KMS object (the bucket default's, the request's, or `alias/aws/s3`). */
+  kmsKeyId?: string;
   metadata: Record<string, string>;
   lastModified: string;
+}
+
+/** Bucket default encryption (what S3 applies when a PutObject carries no SSE header). */
+export interface SimBucketEncryption {
+  sseAlgorithm: 'AES256' | 'aws:kms';
+  kmsKeyId?: string;
 }
 
 export interface SimBucket {
@@ -259,6 +334,9 @@ export interface SimBucket {
   region: string;
   creationDate: string;
   publicAccessBlock?: SimPublicAccessBlock;
+  /** The bucket policy (JSON text); evaluated with the caller's identity policies (local/sim/policy.ts). */
+  policy?: string;
+  defaultEncryption?: SimBucketEncryption;
   objects: Record<string, SimObject>;
   tags: Tags;
 }
@@ -293,6 +371,8 @@ export interface SimInvocation {
   stdout: string;
   /** s3://… of the stdout object once written. */
   outputUrl?: string;
+  /** The script's uploads to presigned URLs (what the instance PUT, and S3's answer). */
+  uploads?: { url: string; status: number; code?: string }[];
 }
 
 export interface SimCommand {
@@ -308,9 +388,18 @@ export interface SimCommand {
   invocations: Record<string, SimInvocation>;
 }
 
+/** A custom SSM document in the account (e.g. Airlock-Capture, deployed by the member-account stack). */
+export interface SimSsmDocument {
+  name: string;
+  /** The document content (schema 2.2), JSON text. */
+  content: string;
+}
+
 export interface SimSsm {
   managedInstances: Record<string, SimManagedInstance>;
   commands: Record<string, SimCommand>;
+  /** Custom documents by name (the AWS-* documents are built in). */
+  documents?: Record<string, SimSsmDocument>;
 }
 
 // ---------- Auto Scaling, ELBv2, Security Hub ----------
@@ -320,6 +409,8 @@ export interface SimAsgInstance {
   lifecycleState: 'InService' | 'Pending' | 'Detaching' | 'Standby';
   healthStatus: 'Healthy' | 'Unhealthy';
   availabilityZone: string;
+  /** When it entered InService (the health check grace period counts from here). Default: its launch time. */
+  inServiceSince?: string;
 }
 
 export interface SimScalingActivity {
@@ -338,6 +429,10 @@ export interface SimAutoScalingGroup {
   desiredCapacity: number;
   subnetIds: string[];
   targetGroupArns: string[];
+  /** 'ELB': an instance its target groups find unhealthy is replaced (terminated), as with EC2 status checks. */
+  healthCheckType?: 'EC2' | 'ELB';
+  /** Seconds after InService before a failed health check counts (default 300, the console's default). */
+  healthCheckGracePeriodSeconds?: number;
   /** What a replacement launch looks like. */
   launch: { instanceType: string; imageId: string; securityGroupIds: string[]; instanceProfileArn?: string };
   instances: SimAsgInstance[];
@@ -351,6 +446,8 @@ export interface SimTarget {
   state: 'initial' | 'healthy' | 'unhealthy' | 'draining';
   /** While draining: when the target disappears. */
   drainingUntil?: string;
+  /** First time the health check was seen failing (its SGs block the health-check port); cleared on success. */
+  failingSince?: string;
 }
 
 export interface SimTargetGroup {
@@ -363,6 +460,8 @@ export interface SimTargetGroup {
   loadBalancerArns: string[];
   deregistrationDelaySeconds: number;
   targets: SimTarget[];
+  /** Health check timing (defaults: 30 s interval, 2 failures → unhealthy; the port is the traffic port). */
+  healthCheck?: { intervalSeconds: number; unhealthyThresholdCount: number };
 }
 
 export interface SimFinding {
@@ -408,6 +507,8 @@ function emptyRegion(): SimRegion {
       addresses: {},
       vpcEndpoints: {},
       prefixLists: {},
+      networkAcls: {},
+      flows: {},
     },
     ssm: { managedInstances: {}, commands: {} },
     autoscaling: { groups: {} },
@@ -428,7 +529,20 @@ export interface SimModelOptions {
    * ConnectionLost and Run Command stalls. Default true (as in AWS).
    */
   ssmNeedsNetwork?: boolean;
+  /**
+   * Page size of the paginated list calls the simulator pages (DescribeTargetGroups, ListRolePolicies): AWS may
+   * return fewer items than asked for, so code must follow the marker. Default 2, so tests prove it does.
+   */
+  listPageSize?: number;
+  /**
+   * The role each account's SDK clients act as (S3 authorizes it), by account id. Default `airlock-workflow`.
+   * A role the account's IAM does not hold has no identity-policy limits in its own account.
+   */
+  callerRoleNames?: Record<string, string>;
 }
+
+/** The role the simulated clients of an account act as, unless `callerRoleNames` names another. */
+export const DEFAULT_CALLER_ROLE = 'airlock-workflow';
 
 /** The state plus the things every handler needs: ids, the clock and behaviour defaults. */
 export class SimModel {
@@ -437,6 +551,8 @@ export class SimModel {
   readonly ssmDefaults: SsmBehaviour;
   snapshotPendingPolls: number;
   ssmNeedsNetwork: boolean;
+  listPageSize: number;
+  readonly callerRoleNames: Record<string, string>;
   private readonly clock: () => Date;
 
   constructor(options: SimModelOptions = {}) {
@@ -444,6 +560,14 @@ export class SimModel {
     this.ssmDefaults = { deliveryPolls: 0, runningPolls: 0, finalStatus: 'Success', ...options.ssm };
     this.snapshotPendingPolls = options.snapshotPendingPolls ?? 0;
     this.ssmNeedsNetwork = options.ssmNeedsNetwork ?? true;
+    this.listPageSize = options.listPageSize ?? 2;
+    this.networkAclRuleLimit = options.networkAclRuleLimit ?? 20;
+    this.callerRoleNames = { ...options.callerRoleNames };
+  }
+
+  /** The ARN of the role an account's simulated clients act as. */
+  callerRoleArn(accountId: string): string {
+    return `arn:aws:iam::${accountId}:role/${this.callerRoleNames[accountId] ?? DEFAULT_CALLER_ROLE}`;
   }
 
   now(): Date {

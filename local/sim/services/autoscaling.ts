@@ -26,7 +26,7 @@ function group(ctx: OpContext, name: string | undefined): SimAutoScalingGroup {
   return found;
 }
 
-function activity(
+export function activity(
   ctx: OpContext,
   g: SimAutoScalingGroup,
   description: string,
@@ -68,8 +68,8 @@ function renderGroup(ctx: OpContext, g: SimAutoScalingGroup): AutoScalingGroup {
     DefaultCooldown: 300,
     AvailabilityZones: [...new Set(g.instances.map((i) => i.availabilityZone))],
     VPCZoneIdentifier: g.subnetIds.join(','),
-    HealthCheckType: 'EC2',
-    HealthCheckGracePeriod: 300,
+    HealthCheckType: g.healthCheckType ?? 'EC2',
+    HealthCheckGracePeriod: g.healthCheckGracePeriodSeconds ?? 300,
     CreatedTime: toDate(g.activities[0]?.startTime ?? ctx.model.iso()),
     TargetGroupARNs: [...g.targetGroupArns],
     LoadBalancerNames: [],
@@ -92,7 +92,7 @@ function renderGroup(ctx: OpContext, g: SimAutoScalingGroup): AutoScalingGroup {
 }
 
 /** Launches one replacement instance, as the group does when a detach keeps its desired capacity. */
-function launchReplacement(ctx: OpContext, g: SimAutoScalingGroup): string {
+export function launchReplacement(ctx: OpContext, g: SimAutoScalingGroup): string {
   const subnetId = g.subnetIds[0];
   if (!subnetId) throw new Error(`simulator: ASG ${g.name} has no subnet to launch a replacement in`);
   const instance = launchInstance(ctx.model, ctx.target, {

@@ -164,7 +164,8 @@ function setShutdownBehavior(ctx: OpContext, instance: SimInstance, value: strin
   instance.instanceInitiatedShutdownBehavior = value;
 }
 
-function terminate(ctx: OpContext, instance: SimInstance): void {
+/** Terminates an instance as EC2 does (volumes per DeleteOnTermination, ENIs, EIPs, ASG and target groups). */
+export function terminate(ctx: OpContext, instance: SimInstance): void {
   const region = ctx.model.region(ctx.target);
   const ec2 = region.ec2;
   for (const mapping of instance.blockDeviceMappings) {

@@ -221,3 +221,98 @@ describe('ELBv2', () => {
     expect(otherVpc.name).toBe('InvalidTargetException');
   });
 });
+
+describe('health checks as time passes (HealthCheckType ELB)', () => {
+  /** The demo group on ELB health checks with no grace period, and web-asg-1's ENI on a rule-less group. */
+  async function isolatedInElbGroup() {
+    const s = demoSim();
+    const asg = s.sim.model.region(HOME).autoscaling.groups[group];
+    if (!asg) throw new Error('no demo ASG');
+    asg.healthCheckType = 'ELB';
+    asg.healthCheckGracePeriodSeconds = 0;
+    const {
+      CreateSecurityGroupCommand,
+      ModifyInstanceAttributeCommand,
+      ModifyNetworkInterfaceAttributeCommand,
+    } = await import('@aws-sdk/client-ec2');
+    const sg = await s.clients.ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: 'no-rules', Description: 'x', VpcId: DEMO.vpcs.prod }),
+    );
+    await s.clients.ec2.send(
+      new ModifyInstanceAttributeCommand({ InstanceId: webAsg1, DisableApiTermination: { Value: true } }),
+    );
+    await s.clients.ec2.send(
+      new ModifyNetworkInterfaceAttributeCommand({
+        NetworkInterfaceId: DEMO.networkInterfaces.webAsg1,
+        Groups: [sg.GroupId as string],
+      }),
+    );
+    return s;
+  }
+
+  it('fails the target after 2 × 30 s, then terminates the instance despite termination protection, root volume included', async () => {
+    const s = await isolatedInElbGroup();
+    const arn = await targetGroupArn(s.clients);
+    s.clock.t += 30_000;
+    expect((await targets(s.clients))?.find(([id]) => id === webAsg1)?.[2]).toBe('healthy');
+    s.clock.t += 31_000;
+    await s.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+    const instance = s.sim.model.ec2(HOME).instances[webAsg1];
+    expect(instance?.state).toBe('terminated');
+    expect(s.sim.model.ec2(HOME).volumes[DEMO.volumes.webAsg1Root]).toBeUndefined();
+    const activities = await s.clients.autoscaling.send(
+      new DescribeScalingActivitiesCommand({ AutoScalingGroupName: group }),
+    );
+    expect(activities.Activities?.map((a) => a.Description)).toEqual(
+      expect.arrayContaining([`Terminating EC2 instance: ${webAsg1}`]),
+    );
+    // The group keeps its capacity with a replacement.
+    const asg = s.sim.model.region(HOME).autoscaling.groups[group];
+    expect(asg?.instances).toHaveLength(2);
+    expect(asg?.instances.map((i) => i.instanceId)).not.toContain(webAsg1);
+  });
+
+  it('leaves a detached instance alone, however long it fails the health check', async () => {
+    const s = demoSim();
+    const asg = s.sim.model.region(HOME).autoscaling.groups[group];
+    if (!asg) throw new Error('no demo ASG');
+    asg.healthCheckType = 'ELB';
+    asg.healthCheckGracePeriodSeconds = 0;
+    await s.clients.autoscaling.send(
+      new DetachInstancesCommand({
+        AutoScalingGroupName: group,
+        InstanceIds: [webAsg1],
+        ShouldDecrementDesiredCapacity: true,
+      }),
+    );
+    const { CreateSecurityGroupCommand, ModifyNetworkInterfaceAttributeCommand } = await import(
+      '@aws-sdk/client-ec2'
+    );
+    const sg = await s.clients.ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: 'no-rules', Description: 'x', VpcId: DEMO.vpcs.prod }),
+    );
+    await s.clients.ec2.send(
+      new ModifyNetworkInterfaceAttributeCommand({
+        NetworkInterfaceId: DEMO.networkInterfaces.webAsg1,
+        Groups: [sg.GroupId as string],
+      }),
+    );
+    s.clock.t += 3_600_000;
+    await targets(s.clients);
+    expect(s.sim.model.ec2(HOME).instances[webAsg1]?.state).toBe('running');
+  });
+
+  it('waits for the grace period and ignores a group on EC2 health checks', async () => {
+    const s = await isolatedInElbGroup();
+    const asg = s.sim.model.region(HOME).autoscaling.groups[group];
+    if (!asg) throw new Error('no demo ASG');
+    asg.healthCheckGracePeriodSeconds = 3600;
+    s.clock.t += 120_000;
+    expect((await targets(s.clients))?.find(([id]) => id === webAsg1)?.[2]).toBe('unhealthy');
+    expect(s.sim.model.ec2(HOME).instances[webAsg1]?.state).toBe('running');
+    asg.healthCheckType = 'EC2';
+    s.clock.t += 3_600_000;
+    await targets(s.clients);
+    expect(s.sim.model.ec2(HOME).instances[webAsg1]?.state).toBe('running');
+  });
+});
