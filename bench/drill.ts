@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DrillDecision, runDrill } from '../local/runtime/drill';
 import { createLogger } from '../workflow/log';
+import { type IsolationFigures, isolationFigures } from './lib/isolation';
 import { median, percentile, round } from './lib/stats';
 
 /**
@@ -12,6 +13,9 @@ import { median, percentile, round } from './lib/stats';
  *   buttons are posted), over RUNS runs after one warm-up; must be < 2 s.
  * - processMs: the whole `npm run --silent drill -- --event … --json` as a user runs it, in fresh processes
  *   (TypeScript loading, dynalite, the bot's HTTP server, the drill, shut-down).
+ * - callsBeforeIsolation / sequentialDepthBeforeIsolation (issue 14): AWS calls from the execution's start to the
+ *   first isolating call, and the same counting calls made in parallel once, without the capture's polls
+ *   (bench/lib/isolation.ts defines each); the depth must be ≤ 12.
  * One JSON object on stdout.
  */
 
@@ -22,13 +26,14 @@ const RUNS = 10;
 const PROCESS_RUNS = 3;
 const TRANSITIONS_BUDGET = 40;
 const DRILL_BUDGET_MS = 2_000;
+const DEPTH_BUDGET = 12;
 
 const quiet = createLogger('bench-drill', { level: 'silent' });
 const load = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 
 async function once(event: unknown, decision: DrillDecision) {
-  const { stack: _stack, ...result } = await runDrill({ event, decision, stack: { log: quiet } });
-  return result;
+  const { stack, ...result } = await runDrill({ event, decision, stack: { log: quiet } });
+  return { ...result, isolation: isolationFigures(stack.sim.calls()) };
 }
 
 function processRun(): number {
@@ -57,11 +62,13 @@ async function main(): Promise<void> {
   const durations: number[] = [];
   let transitions = 0;
   let status = '';
+  let isolation: IsolationFigures | undefined;
   for (let i = 0; i < RUNS; i++) {
     const result = await once(happy, 'approve');
     durations.push(result.durationMs);
     transitions = result.transitions;
     status = result.status;
+    isolation = result.isolation;
   }
   durations.sort((a, b) => a - b);
 
@@ -96,6 +103,12 @@ async function main(): Promise<void> {
     processMedianMs: round(median(processMs), 0),
     processMaxMs: round(Math.max(...processMs), 0),
     processOk: Math.max(...processMs) < DRILL_BUDGET_MS,
+    callsBeforeIsolation: isolation?.callsBeforeIsolation,
+    sequentialDepthBeforeIsolation: isolation?.sequentialDepthBeforeIsolation,
+    capturePollsBeforeIsolation: isolation?.capturePollsBeforeIsolation,
+    firstIsolatingCall: isolation?.firstIsolatingCall,
+    depthBudget: DEPTH_BUDGET,
+    depthOk: (isolation?.sequentialDepthBeforeIsolation ?? Number.POSITIVE_INFINITY) <= DEPTH_BUDGET,
     paths,
     node: process.version,
   };
