@@ -12,6 +12,7 @@ import {
 } from '../../../../local/runtime/drill';
 import type { OfflineStack, TaskInvocation } from '../../../../local/runtime/types';
 import type { EstateSnapshot, ServiceName } from '../../../../local/sim';
+import { addAutoScalingGroup, addTargetGroup } from '../../../../local/sim/build';
 import { USERS } from '../../../../local/slack/workspace';
 import { configureAwsRetry } from '../../../../workflow/aws/call';
 import definition from '../../../../workflow/definition.asl.json';
@@ -55,7 +56,12 @@ interface Run extends DrillResult {
 async function drill(
   event: unknown,
   decision: DrillDecision,
-  options: { prepare?: (stack: OfflineStack) => void; onTask?: (t: TaskInvocation) => void } = {},
+  options: {
+    /** Changes the estate before the "before" snapshot (part of what a restore must give back). */
+    estate?: (stack: OfflineStack) => void;
+    prepare?: (stack: OfflineStack) => void;
+    onTask?: (t: TaskInvocation) => void;
+  } = {},
 ): Promise<Run> {
   let before: EstateSnapshot | undefined;
   const result = await runDrill({
@@ -65,6 +71,7 @@ async function drill(
     ...(options.onTask ? { stack: { onTask: options.onTask } } : {}),
     prepare: (stack) => {
       open.push(stack);
+      options.estate?.(stack);
       before = stack.sim.snapshot();
       options.prepare?.(stack);
     },
@@ -147,14 +154,16 @@ describe('drill paths: EC2', () => {
       'Route',
       'RecordPreState',
       'CaptureVolatileEvidence',
-      'IsolateNetwork',
-      'NotifyIsolated',
+      'Contain',
+      'RevokeInstanceCredentials',
       'ProtectEvidence',
+      'IsolateNetwork',
+      'CheckContained',
+      'NotifyIsolated',
       'SnapshotVolumes',
       'SnapshotVolume',
       'SnapshotVolume',
       'TagInstance',
-      'RevokeInstanceCredentials',
       'OpenTicket',
       'NotifyContained',
       'RequestApproval',
@@ -292,6 +301,85 @@ describe('drill paths: EC2', () => {
   });
 });
 
+/**
+ * The sample's instance as a member of an Auto Scaling group on ELB health checks (no grace period left), behind
+ * a target group whose health check (port 80) its security group lets in.
+ */
+function inElbCheckedGroup(stack: OfflineStack): void {
+  const model = stack.sim.model;
+  const instance = model.ec2(target).instances[target.instanceId];
+  const eni = model.ec2(target).networkInterfaces[instance?.networkInterfaceIds[0] ?? ''];
+  const sg = model.ec2(target).securityGroups[eni?.groupIds[0] ?? ''];
+  if (!instance || !sg) throw new Error('the sample instance was not seeded');
+  sg.ingress.push({
+    ruleId: 'sgr-0health0check00080',
+    protocol: 'tcp',
+    fromPort: 80,
+    toPort: 80,
+    cidrIpv4: '10.0.0.0/8',
+  });
+  const tg = addTargetGroup(model, target, { name: 'web-tg', vpcId: instance.vpcId, port: 80 });
+  const asg = addAutoScalingGroup(model, target, {
+    name: 'web-asg',
+    instanceIds: [target.instanceId],
+    minSize: 0,
+    maxSize: 4,
+    desiredCapacity: 1,
+    targetGroupArns: [tg.arn],
+  });
+  asg.healthCheckType = 'ELB';
+  asg.healthCheckGracePeriodSeconds = 0;
+}
+
+const asgOf = (run: Run) => run.stack.sim.model.region(target).autoscaling.groups['web-asg'];
+
+describe('drill paths: EC2 in an Auto Scaling group behind a load balancer', () => {
+  it('survives ELB health checks: with 90 s between steps, the instance and its root volume are never replaced', async () => {
+    let clock: OfflineStack['clock'] | undefined;
+    let volumes: string[] = [];
+    const run = await drill(EC2, 'approve', {
+      estate: inElbCheckedGroup,
+      prepare: (stack) => {
+        clock = stack.clock;
+        volumes = (stack.sim.model.ec2(target).instances[target.instanceId]?.blockDeviceMappings ?? []).map(
+          (b) => b.volumeId,
+        );
+      },
+      onTask: () => {
+        clock?.advance(90_000);
+      },
+    });
+    expect(ec2(run).instances[target.instanceId]?.state).toBe('running');
+    expect(volumes.length).toBeGreaterThan(0);
+    for (const volumeId of volumes) expect(ec2(run).volumes[volumeId]).toBeDefined();
+    expect(asgOf(run)?.activities.map((a) => a.description)).not.toContain(
+      `Terminating EC2 instance: ${target.instanceId}`,
+    );
+    expect(run).toMatchObject({ status: 'RESOLVED', executionStatus: 'SUCCEEDED' });
+    expect(asgOf(run)?.instances.map((i) => i.instanceId)).not.toContain(target.instanceId);
+    // Out of the group's reach, out of the target group, DeleteOnTermination off: all before the first isolating call.
+    const calls = run.actions.map((a) => a.operation);
+    const firstIsolating = calls.indexOf('ModifyNetworkInterfaceAttribute');
+    const deleteOnTermination = run.actions.findIndex(
+      (a) =>
+        a.operation === 'ModifyInstanceAttribute' && JSON.stringify(a.input).includes('BlockDeviceMappings'),
+    );
+    for (const index of [calls.indexOf('DetachInstances'), deleteOnTermination]) {
+      expect(index).toBeGreaterThan(-1);
+      expect(index).toBeLessThan(firstIsolating);
+    }
+  });
+
+  it('reject: back in its group and target group, nothing else changed', async () => {
+    const run = await drill(EC2, 'reject', { estate: inElbCheckedGroup });
+    expect(run).toMatchObject({ status: 'RESTORED', executionStatus: 'SUCCEEDED' });
+    expect(run.actions.some((a) => a.operation === 'DetachInstances')).toBe(true);
+    expect(run.actions.some((a) => a.operation === 'AttachInstances')).toBe(true);
+    expect(asgOf(run)?.instances.map((i) => i.instanceId)).toContain(target.instanceId);
+    expect(residue(run).filter((line) => !/\.activities\b/.test(line))).toEqual([]);
+  });
+});
+
 describe('drill paths: IAM and S3', () => {
   it('IAM approve: the access key stays deactivated', async () => {
     const run = await drill(IAM, 'approve');
@@ -342,10 +430,12 @@ describe('drill paths: IAM and S3', () => {
 describe('drill paths: coverage', () => {
   it('entered every state of the definition at least once', () => {
     const all: string[] = [];
-    const walk = (states: Record<string, { ItemProcessor?: { States: Record<string, never> } }>) => {
+    type Machine = { States: Record<string, { ItemProcessor?: Machine; Branches?: Machine[] }> };
+    const walk = (states: Machine['States']) => {
       for (const [name, state] of Object.entries(states)) {
         all.push(name);
         if (state.ItemProcessor) walk(state.ItemProcessor.States);
+        for (const branch of state.Branches ?? []) walk(branch.States);
       }
     };
     walk(definition.States as never);
