@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '../workflow/errors';
 import type { Logger } from '../workflow/log';
+import { escapeMrkdwn } from './messages/blocks';
 import { postEphemeral, respondEphemeral, whereFromAction } from './reply';
 
 /** What Bolt passes an extended error handler (not exported by name from @slack/bolt). */
@@ -54,7 +55,7 @@ export function createErrorHandler(log: Logger, client: () => WebClient) {
     let text: string;
     if (expected) {
       log.info({ incidentId, error: cause.name, reason: cause.message }, 'request refused');
-      text = `:warning: ${cause.message}`;
+      text = `:warning: ${escapeMrkdwn(cause.message)}`;
     } else {
       const errorId = newErrorId();
       log.error(

@@ -3,7 +3,7 @@ import { ValidationError } from '../../workflow/errors';
 import type { Authorizer } from '../authz';
 import { refuseNotResponder } from '../authz';
 import type { BotDeps } from '../deps';
-import { message, type SlackMessage, section } from '../messages/blocks';
+import { escapeMrkdwn, message, type SlackMessage, section } from '../messages/blocks';
 import type { CommandContext } from './context';
 import { helpCommand } from './help';
 import { isolateCommand } from './isolate';
@@ -14,8 +14,9 @@ import { statusCommand } from './status';
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 function invalid(error: ValidationError): SlackMessage {
-  const text = `:warning: ${error.message}`;
-  return message(`${error.field}: ${error.message}`, [
+  const said = escapeMrkdwn(error.message);
+  const text = `:warning: ${said}`;
+  return message(`${escapeMrkdwn(error.field)}: ${said}`, [
     section(`${text}\n_\`/ir help\` shows every command._`),
   ]);
 }

@@ -6,6 +6,15 @@ export const INSTANCE_ID_RE = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 export const INCIDENT_ID_RE = /^inc-[0-9a-f]{16}$/;
 const ACCOUNT_RE = /^\d{12}$/;
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** The longest `/ir` text read at all: the longest valid command is well under it (a 500-character reason). */
+export const MAX_COMMAND_CHARS = 700;
+/** How much of a bad value an answer quotes. */
+const QUOTE_CHARS = 40;
+
+/** The start of what someone typed, for an error message: never the whole of a long value. */
+function quote(value: string): string {
+  return value.length <= QUOTE_CHARS ? value : `${value.slice(0, QUOTE_CHARS)}…`;
+}
 
 export const IsolateArgsSchema = z.object({
   instanceId: z
@@ -85,7 +94,7 @@ function parseIsolate(tokens: string[]): IrCommand {
       continue;
     }
     throw new ValidationError(
-      `unexpected \`${options[i]}\`: after the instance id use \`account <12 digits>\`, \`region <name>\`, \`reason …\` or \`--plan\``,
+      `unexpected \`${quote(options[i] ?? '')}\`: after the instance id use \`account <12 digits>\`, \`region <name>\`, \`reason …\` or \`--plan\``,
       'arguments',
     );
   }
@@ -95,7 +104,10 @@ function parseIsolate(tokens: string[]): IrCommand {
     const key = String(issue?.path[0] ?? 'arguments');
     const field = FIELD_NAMES[key] ?? key;
     const value = (raw as Record<string, unknown>)[key];
-    throw new ValidationError(`${field} \`${String(value)}\` ${issue?.message ?? 'is invalid'}`, field);
+    throw new ValidationError(
+      `${field} \`${quote(String(value))}\` ${issue?.message ?? 'is invalid'}`,
+      field,
+    );
   }
   return { kind: 'isolate', ...parsed.data };
 }
@@ -106,12 +118,15 @@ function parseStatus(tokens: string[]): IrCommand {
     throw new ValidationError('missing what to look up: `/ir status <incident-id | instance-id>`', 'target');
   }
   if (extra.length) {
-    throw new ValidationError(`unexpected \`${extra.join(' ')}\`: \`/ir status\` takes one id`, 'target');
+    throw new ValidationError(
+      `unexpected \`${quote(extra.join(' '))}\`: \`/ir status\` takes one id`,
+      'target',
+    );
   }
   if (INCIDENT_ID_RE.test(target)) return { kind: 'status', incidentId: target };
   if (INSTANCE_ID_RE.test(target)) return { kind: 'status', instanceId: target };
   throw new ValidationError(
-    `\`${target}\` is neither an incident id (\`inc-\` and 16 hex characters) nor an instance id (\`i-0123456789abcdef0\`)`,
+    `\`${quote(target)}\` is neither an incident id (\`inc-\` and 16 hex characters) nor an instance id (\`i-0123456789abcdef0\`)`,
     'target',
   );
 }
@@ -121,6 +136,12 @@ function parseStatus(tokens: string[]): IrCommand {
  * bad arguments; anything unrecognised is `help` with the problem stated.
  */
 export function parseIrCommand(text: string): IrCommand {
+  if (text.length > MAX_COMMAND_CHARS) {
+    throw new ValidationError(
+      `the command is too long (${text.length.toLocaleString('en-US')} characters; \`/ir\` reads at most ${MAX_COMMAND_CHARS}, a reason at most 500). Nothing was started.`,
+      'text',
+    );
+  }
   const tokens = text.trim().split(/\s+/).filter(Boolean);
   const [sub, ...args] = tokens;
   switch (sub?.toLowerCase()) {
@@ -134,6 +155,6 @@ export function parseIrCommand(text: string): IrCommand {
     case 'help':
       return { kind: 'help' };
     default:
-      return { kind: 'help', problem: `Unknown subcommand \`${sub}\`.` };
+      return { kind: 'help', problem: `Unknown subcommand \`${quote(sub ?? '')}\`.` };
   }
 }

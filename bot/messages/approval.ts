@@ -4,7 +4,7 @@ import { TERMINAL_STATUSES } from '../../workflow/ledger/types';
 import { encodeApprovalValue } from '../actions/button-value';
 import { ACTIONS, BLOCKS } from '../ids';
 import { button, confirmDialog, context, escapeMrkdwn, message, type SlackMessage, section } from './blocks';
-import { accountRegion, hhmm, mention, resourceId } from './format';
+import { accountRegion, hhmm, mention, resourceId, resourceText } from './format';
 
 export type ApprovalView = 'pending' | 'approved' | 'rejected' | 'expired';
 
@@ -107,7 +107,7 @@ export function approvalMessage(
     notes.push(`requested by ${mention(approval.requesterSlackUserId)}${fourEyes}`);
   }
   return message(
-    `Containment of ${resourceId(incident.request.resource)} needs a decision (${incident.incidentId})`,
+    `Containment of ${resourceText(incident.request.resource)} needs a decision (${incident.incidentId})`,
     [
       section(
         `${title}\n*Approve*: keep it contained and resolve the finding.\n` +

@@ -8,8 +8,8 @@ import {
   duration,
   hhmm,
   plainTitle,
-  resourceId,
   resourceLabel,
+  resourceText,
   severityLabel,
   statusLine,
 } from './format';
@@ -52,7 +52,7 @@ export function escalationDm(
     ...approvalBlocks,
   ];
   return message(
-    `Escalation: containment of ${resourceId(request.resource)} (${incident.incidentId}) needs your decision`,
+    `Escalation: containment of ${resourceText(request.resource)} (${incident.incidentId}) needs your decision`,
     blocks,
   );
 }

@@ -23,7 +23,7 @@ export function evidenceManifest(incident: IncidentRecord): SlackMessage {
     context(['Snapshots and objects are tagged with the incident id; sha256 is of the stored object.']),
   ];
   return message(
-    `Evidence manifest for ${incident.incidentId}: ${items.map((i) => i.id).join(', ')}`,
+    `Evidence manifest for ${incident.incidentId}: ${escapeMrkdwn(items.map((i) => i.id).join(', '))}`,
     blocks,
   );
 }

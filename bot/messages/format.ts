@@ -92,8 +92,20 @@ export function severityLabel(incident: IncidentRecord): string {
   return `${label} ${value.toFixed(1)}`;
 }
 
+/** `123456789012 / eu-west-1`, escaped (the region comes from the finding). */
 export function accountRegion(incident: IncidentRecord): string {
-  return `${incident.request.accountId} / ${incident.request.region}`;
+  return escapeMrkdwn(`${incident.request.accountId} / ${incident.request.region}`);
+}
+
+/** The resource's one-word name, escaped for mrkdwn (it comes from the finding): for text fallbacks. */
+export function resourceText(resource: ResourceRef): string {
+  return escapeMrkdwn(resourceId(resource));
+}
+
+/** The reason a responder typed with `/ir isolate … reason …`, escaped; undefined when none was given. */
+export function requesterReason(incident: IncidentRecord): string | undefined {
+  const reason = incident.request.requester?.reason;
+  return reason ? escapeMrkdwn(reason) : undefined;
 }
 
 const STATUS_EMOJI: Record<IncidentStatus, string> = {
@@ -142,7 +154,7 @@ export function statusLine(incident: IncidentRecord, socLeadUserId?: string): st
     case 'IGNORED':
       return `${emoji} Ignored: ${escapeMrkdwn(incident.routeReason)}`;
     case 'FAILED': {
-      const step = incident.failure?.step ? ` at ${incident.failure.step}` : '';
+      const step = incident.failure?.step ? ` at ${escapeMrkdwn(incident.failure.step)}` : '';
       return `${emoji} Failed${step}: what succeeded stays in place; on-call paged`;
     }
   }

@@ -18,8 +18,10 @@ import {
   duration,
   hhmm,
   plainTitle,
+  requesterReason,
   resourceId,
   resourceLabel,
+  resourceText,
   severityLabel,
   statusLine,
   timeToContainMs,
@@ -75,6 +77,8 @@ export function incidentCard(
     ['Account / region', accountRegion(incident)],
     ['Resource', resourceLabel(request.resource)],
   ];
+  const reason = requesterReason(incident);
+  if (reason) pairs.push(['Reason', reason]);
   if (ttc !== undefined) pairs.push(['Time to contain', duration(ttc)]);
   if (incident.findingCount > 1) {
     const extra = incident.findingCount - 1;
@@ -95,6 +99,6 @@ export function incidentCard(
   else if (incident.route === 'ask-before-contain' && incident.request.resource.instanceId) {
     blocks.push(containNowButton(incident));
   }
-  const text = `${request.severity.label} ${request.type} on ${resourceId(request.resource)} (${accountRegion(incident)}): ${statusLine(incident, options.socLeadUserId)}`;
+  const text = `${request.severity.label} ${escapeMrkdwn(request.type)} on ${resourceText(request.resource)} (${accountRegion(incident)}): ${statusLine(incident, options.socLeadUserId)}`;
   return message(text, blocks);
 }

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/web-api';
 import type { IncidentRecord } from '../../workflow/ledger/types';
 import { context, escapeMrkdwn, fields, header, message, type SlackMessage, section } from './blocks';
-import { accountRegion, plainTitle, resourceId, resourceLabel, severityLabel } from './format';
+import { accountRegion, plainTitle, resourceLabel, resourceText, severityLabel } from './format';
 import { type ContainNowStarted, containNowButton, containNowStartedLine } from './incident-card';
 
 /**
@@ -31,7 +31,7 @@ export function reviewNotice(incident: IncidentRecord, started?: ContainNowStart
   }
   blocks.push(context([`\`${incident.incidentId}\` · ${escapeMrkdwn(incident.routeReason)}`]));
   return message(
-    `Review: ${request.severity.label} ${request.type} on ${resourceId(request.resource)} (${accountRegion(incident)})`,
+    `Review: ${request.severity.label} ${escapeMrkdwn(request.type)} on ${resourceText(request.resource)} (${accountRegion(incident)})`,
     blocks,
   );
 }

@@ -9,8 +9,9 @@ import {
   duration,
   hhmm,
   mention,
-  resourceId,
+  requesterReason,
   resourceLabel,
+  resourceText,
   severityLabel,
   statusLine,
   threadLink,
@@ -39,6 +40,11 @@ function approvalLine(
   }
 }
 
+function reasonField(incident: IncidentRecord): [string, string][] {
+  const reason = requesterReason(incident);
+  return reason ? [['Reason', reason]] : [];
+}
+
 /** `/ir status`: where an incident stands, step by step, with evidence ids and who decided. */
 export function statusSummary(
   incident: IncidentRecord,
@@ -60,6 +66,7 @@ export function statusSummary(
       ['Resource', resourceLabel(incident.request.resource)],
       ['Opened', `${timestamp(incident.createdAt)} (${duration(between(incident.createdAt, now))} ago)`],
       ['Time to contain', ttc !== undefined ? duration(ttc) : 'not contained yet'],
+      ...reasonField(incident),
     ]),
   ];
   const stepLines = incident.steps.map(
@@ -81,7 +88,7 @@ export function statusSummary(
     );
   }
   return message(
-    `${incident.incidentId} (${resourceId(incident.request.resource)}): ${statusLine(incident, options.socLeadUserId)}`,
+    `${incident.incidentId} (${resourceText(incident.request.resource)}): ${statusLine(incident, options.socLeadUserId)}`,
     blocks,
   );
 }

@@ -29,8 +29,8 @@ export function stepReply(step: StepRecord): SlackMessage {
     ),
   ];
   if (shown.length) blocks.push(section(shown.join(' ')));
-  return message(`${step.name} ${step.status}: ${truncate(step.summary, 300)} (${took})`, [
-    ...blocks,
-    context([`took ${took} · finished ${hhmm(step.endedAt)}`]),
-  ]);
+  return message(
+    `${escapeMrkdwn(step.name)} ${step.status}: ${escapeMrkdwn(truncate(step.summary, 300))} (${took})`,
+    [...blocks, context([`took ${took} · finished ${hhmm(step.endedAt)}`])],
+  );
 }

@@ -1,5 +1,5 @@
 import { COMMANDS } from '../ids';
-import { message, type SlackMessage, section } from './blocks';
+import { escapeMrkdwn, message, type SlackMessage, section } from './blocks';
 
 const c = COMMANDS.ir;
 
@@ -11,8 +11,9 @@ export function usage(problem?: string): SlackMessage {
     `\`${c} list\`: open incidents and whom they wait on`,
     `\`${c} help\`: this help`,
   ];
-  const head = problem ? `:warning: ${problem}\n\n` : '';
-  return message(`${problem ? `${problem} ` : ''}Usage: ${c} isolate | status | list | help`, [
-    section(`${head}*Airlock* commands:\n${lines.map((l) => `• ${l}`).join('\n')}`),
+  const said = problem ? escapeMrkdwn(problem) : undefined;
+  const head = said ? `:warning: ${said}\n\n` : '';
+  return message(`${said ? `${said} ` : ''}Usage: ${c} isolate | status | list | help`, [
+    section(`${head}*Airlock* commands:\n${lines.map((l) => `• ${escapeMrkdwn(l)}`).join('\n')}`),
   ]);
 }

@@ -152,7 +152,8 @@ describe('/ir over HTTP (signed requests, real Bolt app, fake Slack API, DynamoL
   });
 
   it('help and unknown subcommands answer with the usage', async () => {
-    expect(ackText(await h.command('help'))).toContain('/ir isolate <instance-id>');
+    expect(ackText(await h.command('help'))).toContain('/ir isolate &lt;instance-id&gt;');
+    expect(ackText(await h.command('HELP'))).toContain('/ir isolate &lt;instance-id&gt;');
     const unknown = ackText(await h.command('frobnicate'));
     expect(unknown).toContain('Unknown subcommand `frobnicate`');
     expect(unknown).toContain('/ir list');

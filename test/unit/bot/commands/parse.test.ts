@@ -71,3 +71,42 @@ describe('parseIrCommand', () => {
     });
   });
 });
+
+describe('parseIrCommand: long or odd commands (§4)', () => {
+  function problemOf(text: string): string {
+    try {
+      parseIrCommand(text);
+    } catch (error) {
+      if (error instanceof ValidationError) return error.message;
+      throw error;
+    }
+    throw new Error('parsed');
+  }
+
+  it('rejects a 5,000-character command with a short, clear answer (no dump of what was typed)', () => {
+    const message = problemOf(`isolate i-0abc1234def567890 reason ${'x'.repeat(5000)}`);
+    expect(message).toContain('too long');
+    expect(message).toContain('5,035 characters');
+    expect(message.length).toBeLessThan(200);
+    expect(message).not.toContain('xxxxxxxxxx');
+  });
+
+  it('rejects a long bad value by quoting only its start', () => {
+    const message = problemOf(`isolate ${'i'.repeat(600)}`);
+    expect(message.length).toBeLessThan(400);
+  });
+
+  it('reads subcommands and keywords in any case (HELP, ISOLATE … REGION …, Status); ids stay exact', () => {
+    expect(parseIrCommand('HELP')).toEqual({ kind: 'help' });
+    expect(parseIrCommand('ISOLATE i-0abc1234def567890 REGION eu-west-1 --PLAN')).toMatchObject({
+      kind: 'isolate',
+      instanceId: 'i-0abc1234def567890',
+      region: 'eu-west-1',
+      plan: true,
+    });
+    expect(parseIrCommand('Status inc-0123456789abcdef')).toEqual({
+      kind: 'status',
+      incidentId: 'inc-0123456789abcdef',
+    });
+  });
+});

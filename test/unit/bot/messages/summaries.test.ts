@@ -161,7 +161,7 @@ describe('usage', () => {
     expectValidMessage(m);
     const text = allText(m);
     for (const s of [
-      '/ir isolate <instance-id>',
+      '/ir isolate &lt;instance-id&gt;',
       '/ir status',
       '/ir list',
       '/ir help',
