@@ -1,4 +1,5 @@
 import { type RevokeOutput, revokeInstanceCredentials } from '../domain/ec2/credentials';
+import { createdResourceRecorder } from '../ledger/created-resources';
 import type { TaskRun } from './deps';
 import { parseEc2Input } from './ec2-input';
 import { lambdaHandler } from './lambda';
@@ -11,7 +12,13 @@ export const run: TaskRun<RevokeOutput> = async (deps, input) => {
   const pre = await loadEc2PreState(deps.ledger, target.incidentId);
   const clients = await deps.clients(target);
   return runStep(deps, target.incidentId, 'revoke-instance-credentials', input, () =>
-    revokeInstanceCredentials(clients, pre, config, deps.clock.now()),
+    revokeInstanceCredentials(
+      clients,
+      pre,
+      config,
+      deps.clock.now(),
+      createdResourceRecorder(deps.ledger, deps.clock, target.incidentId),
+    ),
   );
 };
 

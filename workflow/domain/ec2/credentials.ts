@@ -1,14 +1,29 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { GetInstanceProfileCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { aws, isAwsError } from '../../aws/call';
+import { GetInstanceProfileCommand } from '@aws-sdk/client-iam';
+import { aws } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import type { WorkflowSettings } from '../../config';
 import { ResourceNotFoundError } from '../../errors';
+import type { CreatedResourceRecorder } from '../../ledger/created-resources';
 import type { StepOutcome } from '../../tasks/step';
+import {
+  checkInlineQuota,
+  listInlinePolicies,
+  putInlinePolicy,
+  tokenIssueCutoff,
+} from '../iam/inline-policy';
+import type { IamPrincipal } from '../iam/principal';
+import { revokeSessionsPolicyName } from '../iam/role-policy';
 import { currentProfileAssociation, setInstanceProfile } from './instance-profile';
 import type { Ec2State } from './state';
 
-export const denyInstancePolicyName = (instanceId: string) => `AirlockDenyInstance-${instanceId}`;
+/**
+ * The per-instance deny this incident puts on the instance's role. The incident id is in the name, so two
+ * incidents on instances that share a role never write (or remove) each other's policy.
+ */
+export const denyInstancePolicyName = (instanceId: string, incidentId?: string) =>
+  incidentId ? `AirlockDenyInstance-${instanceId}-${incidentId}` : `AirlockDenyInstance-${instanceId}`;
+/** The name IAM's console gives its "Revoke active sessions" policy (it is judged by content, not by name). */
 export const REVOKE_OLDER_SESSIONS = 'AWSRevokeOlderSessions';
 
 /** Denies every action to sessions whose credentials were delivered to this instance (and no other). */
@@ -41,18 +56,6 @@ export function revokeOlderSessionsPolicy(before: string): string {
   });
 }
 
-async function hasRolePolicy(clients: AwsClients, roleName: string, policyName: string): Promise<boolean> {
-  try {
-    await aws(`iam:GetRolePolicy ${roleName}/${policyName}`, () =>
-      clients.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundError || isAwsError(error, 'NoSuchEntity')) return false;
-    throw error;
-  }
-}
-
 /** Instances that share an instance profile: the blast radius of whole-role revocation. */
 export async function instancesSharingProfile(clients: AwsClients, profileArn: string): Promise<string[]> {
   const out = await aws('ec2:DescribeInstances (profile)', () =>
@@ -73,20 +76,51 @@ export interface RevokeOutput {
   roleName?: string;
   denyPolicy?: string;
   wholeRoleRevoked: boolean;
+  /** The policy that revokes the role's older sessions (ours, or one already there with a cut-off as late). */
+  wholeRolePolicy?: string;
+  /** Its `aws:TokenIssueTime` cut-off. */
+  wholeRoleCutoff?: string;
   sharedWith: string[];
+}
+
+export const REVOKE_STEP = 'revoke-instance-credentials';
+
+/**
+ * Puts `document` as `policyName` on the role unless it is there: the quota is checked first (a clear
+ * InlinePolicyQuotaError instead of IAM's LimitExceeded), then the name is recorded in the ledger as this
+ * incident's, then the policy is written. Returns whether this call wrote it.
+ */
+async function putOwnRolePolicy(
+  clients: AwsClients,
+  recorder: CreatedResourceRecorder,
+  role: IamPrincipal & { type: 'role' },
+  existing: { name: string; document: string }[],
+  policyName: string,
+  document: string,
+): Promise<boolean> {
+  if (existing.some((p) => p.name === policyName)) return false;
+  checkInlineQuota(role, existing, policyName, document);
+  await recorder.record({ kind: 'role-policy', parent: role.roleName, name: policyName, step: REVOKE_STEP });
+  await putInlinePolicy(clients, role, policyName, document);
+  existing.push({ name: policyName, document });
+  return true;
 }
 
 /**
  * g. Revokes the instance's credentials AFTER volatile capture: the workload profile is replaced by the forensic
  * (SSM-only) profile, so the role's credentials stop being delivered while SSM keeps working; sessions already
  * issued to this instance are denied with a condition on ec2:SourceInstanceARN, leaving other instances that
- * share the role untouched. Whole-role revocation is opt-in, and reports its blast radius.
+ * share the role untouched. Every policy it writes is named after the incident and recorded in the ledger first,
+ * so the restore removes exactly these. Whole-role revocation is opt-in, reports its blast radius, and counts as
+ * done when any inline policy of the role (AWSRevokeOlderSessions included) already denies sessions issued before
+ * a cut-off at least as late as now — judged by its aws:TokenIssueTime, never by its name.
  */
 export async function revokeInstanceCredentials(
   clients: AwsClients,
   preState: Ec2State,
   config: WorkflowSettings,
   now: Date,
+  recorder: CreatedResourceRecorder,
 ): Promise<StepOutcome<RevokeOutput>> {
   const { instanceId } = preState;
   const forensic = await aws(`iam:GetInstanceProfile ${config.forensicInstanceProfileName}`, () =>
@@ -110,35 +144,40 @@ export async function revokeInstanceCredentials(
   const roleName = preState.instanceProfile?.roleNames[0];
   let denyPolicy: string | undefined;
   let wholeRoleRevoked = false;
+  let wholeRolePolicy: string | undefined;
+  let wholeRoleCutoff: string | undefined;
   let sharedWith: string[] = [];
   if (roleName && preState.instanceProfile) {
-    denyPolicy = denyInstancePolicyName(instanceId);
-    if (!(await hasRolePolicy(clients, roleName, denyPolicy))) {
-      const policyName = denyPolicy;
-      await aws(`iam:PutRolePolicy ${roleName}/${policyName}`, () =>
-        clients.iam.send(
-          new PutRolePolicyCommand({
-            RoleName: roleName,
-            PolicyName: policyName,
-            PolicyDocument: denyInstanceSessionsPolicy(preState.instanceArn),
-          }),
-        ),
-      );
-    }
+    const role = { type: 'role' as const, roleName };
+    const existing = await listInlinePolicies(clients, role);
+    denyPolicy = denyInstancePolicyName(instanceId, recorder.incidentId);
+    await putOwnRolePolicy(
+      clients,
+      recorder,
+      role,
+      existing,
+      denyPolicy,
+      denyInstanceSessionsPolicy(preState.instanceArn),
+    );
     sharedWith = (await instancesSharingProfile(clients, preState.instanceProfile.arn)).filter(
       (i) => i !== instanceId,
     );
-    if (config.revokeWholeRoleSessions && !(await hasRolePolicy(clients, roleName, REVOKE_OLDER_SESSIONS))) {
-      await aws(`iam:PutRolePolicy ${roleName}/${REVOKE_OLDER_SESSIONS}`, () =>
-        clients.iam.send(
-          new PutRolePolicyCommand({
-            RoleName: roleName,
-            PolicyName: REVOKE_OLDER_SESSIONS,
-            PolicyDocument: revokeOlderSessionsPolicy(now.toISOString()),
-          }),
-        ),
-      );
-      wholeRoleRevoked = true;
+    if (config.revokeWholeRoleSessions) {
+      const ours = revokeSessionsPolicyName(recorder.incidentId);
+      const cutoff = now.toISOString();
+      const covering = existing
+        .map((p) => ({ name: p.name, cutoff: tokenIssueCutoff(p.document) }))
+        .filter((p): p is { name: string; cutoff: string } => p.cutoff !== undefined)
+        .find((p) => p.name === ours || p.cutoff >= cutoff);
+      if (covering) {
+        wholeRolePolicy = covering.name;
+        wholeRoleCutoff = covering.cutoff;
+      } else {
+        await putOwnRolePolicy(clients, recorder, role, existing, ours, revokeOlderSessionsPolicy(cutoff));
+        wholeRolePolicy = ours;
+        wholeRoleCutoff = cutoff;
+        wholeRoleRevoked = true;
+      }
     }
   }
 
@@ -150,9 +189,11 @@ export async function revokeInstanceCredentials(
       ? `sessions issued to ${instanceId} denied on role ${roleName} (${denyPolicy})`
       : 'no role to revoke',
   ];
-  if (wholeRoleRevoked)
+  if (wholeRolePolicy)
     parts.push(
-      `ALL sessions of ${roleName} revoked: blast radius ${sharedWith.length} other instance(s) ${sharedWith.join(', ')}`,
+      `ALL sessions of ${roleName} issued before ${wholeRoleCutoff} denied (${wholeRolePolicy}${
+        wholeRoleRevoked ? '' : ', already there'
+      }): blast radius ${sharedWith.length} other instance(s) ${sharedWith.join(', ')}`,
     );
   else if (sharedWith.length) parts.push(`role shared with ${sharedWith.join(', ')} (left untouched)`);
   return {
@@ -162,6 +203,8 @@ export async function revokeInstanceCredentials(
       ...(roleName ? { roleName } : {}),
       ...(denyPolicy ? { denyPolicy } : {}),
       wholeRoleRevoked,
+      ...(wholeRolePolicy ? { wholeRolePolicy } : {}),
+      ...(wholeRoleCutoff ? { wholeRoleCutoff } : {}),
       sharedWith,
     },
     summary: `Credentials revoked: ${parts.join('; ')}`,

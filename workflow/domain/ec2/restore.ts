@@ -8,11 +8,12 @@ import {
   ModifyNetworkInterfaceAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DeleteRolePolicyCommand } from '@aws-sdk/client-iam';
 import { aws } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import { RestoreMismatchError } from '../../errors';
+import type { CreatedResource } from '../../ledger/created-resources';
 import type { StepOutcome } from '../../tasks/step';
+import { deleteInlinePolicy, getInlinePolicy } from '../iam/inline-policy';
 import { currentProfileAssociation, setInstanceProfile } from './instance-profile';
 import { diffStates, type Ec2State, QUARANTINE_TAG_KEYS, readInstanceState } from './state';
 
@@ -24,8 +25,27 @@ export interface RestoreOutput {
 const sameSet = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
 /**
+ * The state the restore is judged on. Role policies: the pre-state's names, plus any policy THIS incident created
+ * that is still there (a diff). Policies other incidents or people added or removed on a shared role meanwhile
+ * are theirs: the restore neither touches nor judges them.
+ */
+function judgedState(pre: Ec2State, after: Ec2State, own: CreatedResource[]): Ec2State {
+  if (!after.instanceProfile || !pre.instanceProfile) return after;
+  const ownLeft = after.instanceProfile.rolePolicyNames.filter((n) =>
+    own.some((c) => c.name === n && c.parent === after.instanceProfile?.roleNames[0]),
+  );
+  return {
+    ...after,
+    instanceProfile: {
+      ...after.instanceProfile,
+      rolePolicyNames: [...new Set([...pre.instanceProfile.rolePolicyNames, ...ownLeft])].sort(),
+    },
+  };
+}
+
+/**
  * Reject (false positive): puts back exactly the recorded pre-state — security groups per ENI, instance profile,
- * role policies Airlock added, termination protection, shutdown behaviour, DeleteOnTermination, ASG membership,
+ * the role policies this incident recorded as created (and no other), termination protection, shutdown behaviour, DeleteOnTermination, ASG membership,
  * target-group registrations, Elastic IPs and tags — then re-reads the instance and records the diff, which must
  * be empty. Check-before-act throughout, so a retry changes nothing twice.
  */
@@ -33,6 +53,7 @@ export async function restoreEc2(
   clients: AwsClients,
   pre: Ec2State,
   target: { accountId: string; region: string },
+  created: CreatedResource[],
 ): Promise<StepOutcome<RestoreOutput>> {
   const { instanceId } = pre;
   const ref = { instanceId, accountId: target.accountId, region: target.region };
@@ -70,19 +91,13 @@ export async function restoreEc2(
     changes.push(`instance profile → ${pre.instanceProfile?.name ?? '(none)'}`);
   }
 
-  // Role policies Airlock added (the per-instance deny, and the opt-in whole-role revocation) are removed.
-  const role = pre.instanceProfile?.roleNames[0];
-  if (role && pre.instanceProfile) {
-    const after = await readInstanceState(clients, ref);
-    const added = (after.instanceProfile?.rolePolicyNames ?? []).filter(
-      (p) => !pre.instanceProfile?.rolePolicyNames.includes(p),
-    );
-    for (const policyName of added) {
-      await aws(`iam:DeleteRolePolicy ${role}/${policyName}`, () =>
-        clients.iam.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: policyName })),
-      );
-      changes.push(`removed ${policyName} from ${role}`);
-    }
+  // Exactly the role policies this incident recorded as created (its per-instance deny, its whole-role
+  // revocation): never another incident's deny on a shared role, nor a policy a person added meanwhile.
+  const ownPolicies = created.filter((c) => c.kind === 'role-policy');
+  for (const { parent: roleName, name: policyName } of ownPolicies) {
+    if (!(await getInlinePolicy(clients, { type: 'role', roleName }, policyName))) continue;
+    await deleteInlinePolicy(clients, { type: 'role', roleName }, policyName);
+    changes.push(`removed ${policyName} from ${roleName}`);
   }
 
   if (now.disableApiTermination !== pre.disableApiTermination) {
@@ -201,7 +216,7 @@ export async function restoreEc2(
   }
 
   const after = await readInstanceState(clients, ref);
-  const diff = diffStates(pre, after);
+  const diff = diffStates(pre, judgedState(pre, after, ownPolicies));
   if (diff.length) {
     throw new RestoreMismatchError(
       `restore of ${instanceId} left ${diff.length} difference(s): ${diff.join('; ')}`,

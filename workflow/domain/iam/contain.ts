@@ -1,19 +1,18 @@
 import type { AwsClients } from '../../aws/clients';
 import { ResourceNotFoundError, ValidationError, VerificationFailedError } from '../../errors';
+import { createdResourceRecorder } from '../../ledger/created-resources';
 import type { WorkflowTaskDeps } from '../../tasks/deps';
 import { runStep, type StepOutcome } from '../../tasks/step';
 import { markContained, markContaining } from '../incident/lifecycle';
 import { parsePreState } from '../incident/pre-state';
 import { listAccessKeys, setAccessKeyStatus } from './access-keys';
+import { checkInlineQuota, getInlinePolicy, listInlinePolicies, putInlinePolicy } from './inline-policy';
 import type { AccessKeyTaskInput } from './input';
+import type { SessionDeny } from './pre-state';
 import { IamRolePreStateSchema, IamUserPreStateSchema } from './pre-state';
+import type { IamPrincipal } from './principal';
 import { resolvePrincipal } from './principal';
-import {
-  putRolePolicy,
-  revokeSessionsPolicyDocument,
-  revokeSessionsPolicyName,
-  rolePolicyExists,
-} from './role-policy';
+import { revokeSessionsPolicyDocument, revokeSessionsPolicyName } from './role-policy';
 
 export interface ContainAccessKeyOutput {
   /** The finding's access key (AKIA… for users, ASIA… for role sessions; absent if the finding names none). */
@@ -24,8 +23,10 @@ export interface ContainAccessKeyOutput {
 }
 
 /**
- * IAM branch. An IAM user's access key is deactivated (the user's other keys are left as they are); for a role
- * (AssumedRole/Role) an inline policy denies every session issued before the finding's lastSeen. The pre-state is
+ * IAM branch. An IAM user's access key is deactivated (the user's other keys are left as they are) and an inline
+ * policy on the user denies the sessions it minted before containment (GetSessionToken / GetFederationToken); for a
+ * role (AssumedRole/Role) an inline policy denies every session issued before containment. The cut-off is the time
+ * of containment, not the finding's lastSeen: sessions minted between the two are live credentials too. The pre-state is
  * recorded before any change, once: a retry reads the first record back. Check-before-act throughout, verified.
  */
 export async function containAccessKey(
@@ -64,6 +65,7 @@ async function deactivateUserKey(
   if (!current)
     throw new ResourceNotFoundError(`access key ${accessKeyId} is not a key of IAM user ${userName}`);
 
+  const policyName = revokeSessionsPolicyName(incidentId);
   const pre = parsePreState(
     IamUserPreStateSchema,
     await deps.ledger.recordPreState(incidentId, {
@@ -72,6 +74,11 @@ async function deactivateUserKey(
       userName,
       accessKeyId,
       keys,
+      denyPolicy: {
+        policyName,
+        presentBefore: (await getInlinePolicy(clients, { type: 'user', userName }, policyName)) !== undefined,
+        tokenIssuedBefore: deps.clock.now().toISOString(),
+      },
     }),
     incidentId,
   );
@@ -85,30 +92,61 @@ async function deactivateUserKey(
     );
   }
 
+  // Deactivating the key does not end the sessions already minted with it (GetSessionToken,
+  // GetFederationToken): those are denied by issue time, as of now.
+  const denied = pre.denyPolicy
+    ? await denySessionsBefore(clients, deps, incidentId, { type: 'user', userName }, pre.denyPolicy)
+    : undefined;
+
   const others = pre.keys.filter((k) => k.accessKeyId !== accessKeyId);
   const action = changed
     ? `deactivated access key ${accessKeyId} of IAM user ${userName}`
     : `access key ${accessKeyId} of IAM user ${userName} was already inactive`;
   return {
-    output: { accessKeyId, principalName: userName, actions: [action] },
-    summary: `${action[0]?.toUpperCase()}${action.slice(1)}; verified Inactive${
+    output: { accessKeyId, principalName: userName, actions: [action, ...(denied ? [denied] : [])] },
+    summary: `${action[0]?.toUpperCase()}${action.slice(1)}; verified Inactive${denied ? `; ${denied}` : ''}${
       others.length
         ? `; other keys untouched: ${others.map((k) => `${k.accessKeyId} ${k.status}`).join(', ')}`
         : ''
     }`,
-    ids: [accessKeyId, userName],
+    ids: [accessKeyId, userName, ...(pre.denyPolicy ? [pre.denyPolicy.policyName] : [])],
   };
 }
 
-function cutoffFrom(lastSeen: string): string {
-  const at = new Date(lastSeen);
-  if (Number.isNaN(at.getTime())) {
-    throw new ValidationError(
-      `request.lastSeen ${JSON.stringify(lastSeen)} is not a time`,
-      'request.lastSeen',
-    );
+/**
+ * Puts the incident's session deny (`aws:TokenIssueTime` before the recorded cut-off) on the user or role unless
+ * it is there: quota checked first (InlinePolicyQuotaError), the name recorded in the ledger as this incident's,
+ * then written and verified. Returns the thread line: what is denied, and from when.
+ */
+async function denySessionsBefore(
+  clients: AwsClients,
+  deps: WorkflowTaskDeps,
+  incidentId: string,
+  principal: IamPrincipal,
+  deny: SessionDeny,
+): Promise<string> {
+  const { policyName, tokenIssuedBefore: cutoff } = deny;
+  const who = principal.type === 'role' ? `role ${principal.roleName}` : `IAM user ${principal.userName}`;
+  const present = (await getInlinePolicy(clients, principal, policyName)) !== undefined;
+  if (!present) {
+    const document = revokeSessionsPolicyDocument(cutoff);
+    checkInlineQuota(principal, await listInlinePolicies(clients, principal), policyName, document);
+    await createdResourceRecorder(deps.ledger, deps.clock, incidentId).record({
+      kind: principal.type === 'role' ? 'role-policy' : 'user-policy',
+      parent: principal.type === 'role' ? principal.roleName : principal.userName,
+      name: policyName,
+      step: 'contain-access-key',
+    });
+    await putInlinePolicy(clients, principal, policyName, document);
+    if ((await getInlinePolicy(clients, principal, policyName)) === undefined) {
+      throw new VerificationFailedError(`inline policy ${policyName} is not on ${who} after it was put`);
+    }
   }
-  return at.toISOString();
+  const sessions =
+    principal.type === 'role' ? 'sessions' : 'sessions minted with GetSessionToken/GetFederationToken';
+  return present
+    ? `${who} already denies ${sessions} issued before ${cutoff} (${policyName})`
+    : `denied every action to ${sessions} of ${who} issued before ${cutoff}, the time of containment (${policyName})`;
 }
 
 async function denyOlderRoleSessions(
@@ -120,7 +158,7 @@ async function denyOlderRoleSessions(
   const { incidentId, request } = input;
   const accessKeyId = request.resource.accessKeyId;
   const policyName = revokeSessionsPolicyName(incidentId);
-  const present = await rolePolicyExists(clients, roleName, policyName);
+  const present = (await getInlinePolicy(clients, { type: 'role', roleName }, policyName)) !== undefined;
   const pre = parsePreState(
     IamRolePreStateSchema,
     await deps.ledger.recordPreState(incidentId, {
@@ -128,27 +166,21 @@ async function denyOlderRoleSessions(
       principal: 'role',
       roleName,
       ...(accessKeyId ? { accessKeyId } : {}),
-      denyPolicy: { policyName, presentBefore: present, tokenIssuedBefore: cutoffFrom(request.lastSeen) },
+      denyPolicy: { policyName, presentBefore: present, tokenIssuedBefore: deps.clock.now().toISOString() },
     }),
     incidentId,
   );
 
-  const cutoff = pre.denyPolicy.tokenIssuedBefore;
-  if (!present) {
-    await putRolePolicy(clients, roleName, policyName, revokeSessionsPolicyDocument(cutoff));
-  }
-  if (!(await rolePolicyExists(clients, roleName, policyName))) {
-    throw new VerificationFailedError(
-      `inline policy ${policyName} is not on role ${roleName} after PutRolePolicy`,
-    );
-  }
-
-  const action = present
-    ? `role ${roleName} already denies sessions issued before ${cutoff} (${policyName})`
-    : `denied sessions of role ${roleName} issued before ${cutoff} (${policyName})`;
+  const action = await denySessionsBefore(
+    clients,
+    deps,
+    incidentId,
+    { type: 'role', roleName },
+    pre.denyPolicy,
+  );
   return {
     output: { ...(accessKeyId ? { accessKeyId } : {}), principalName: roleName, actions: [action] },
-    summary: `${action[0]?.toUpperCase()}${action.slice(1)}; every session of the role issued before then is denied, newer ones are not`,
+    summary: `${action[0]?.toUpperCase()}${action.slice(1)}; sessions issued after that are not affected`,
     ids: [roleName, policyName, ...(accessKeyId ? [accessKeyId] : [])],
   };
 }

@@ -3,12 +3,16 @@ import { aws, isAwsError } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import { ResourceNotFoundError } from '../../errors';
 
-/** The inline policy ContainAccessKey puts on a role: one per incident, so the restore removes only its own. */
+/**
+ * The inline policy ContainAccessKey puts on a role or a user (and RevokeInstanceCredentials, for whole-role
+ * revocation, on a role): one per incident, so the restore removes only its own.
+ */
 export const revokeSessionsPolicyName = (incidentId: string) => `AirlockRevokeSessions-${incidentId}`;
 
 /**
- * Denies everything to sessions of the role issued before `before` (ISO time): the GuardDuty automated-response
- * sample's cutoff, the finding's lastSeen. Sessions assumed afterwards are unaffected.
+ * Denies everything to sessions issued before `before` (ISO time, the time of containment): on a role, every
+ * session assumed before then; on a user, every session minted with GetSessionToken / GetFederationToken before
+ * then. Sessions issued afterwards are unaffected (IAM: "Revoke IAM role temporary security credentials").
  */
 export function revokeSessionsPolicyDocument(before: string): string {
   return JSON.stringify({

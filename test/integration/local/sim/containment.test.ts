@@ -8,10 +8,11 @@ import { revokeInstanceCredentials } from '../../../../workflow/domain/ec2/crede
 import { isolateNetwork } from '../../../../workflow/domain/ec2/isolate';
 import { protectEvidence } from '../../../../workflow/domain/ec2/protect';
 import { restoreEc2 } from '../../../../workflow/domain/ec2/restore';
-import { snapshotVolume } from '../../../../workflow/domain/ec2/snapshot';
+import { snapshotInstanceVolumes } from '../../../../workflow/domain/ec2/snapshot';
 import { type Ec2State, readInstanceState } from '../../../../workflow/domain/ec2/state';
 import { tagQuarantined } from '../../../../workflow/domain/ec2/tag';
 import { ThrottledError, TransientAwsError } from '../../../../workflow/errors';
+import { createdResourceRecorder, listCreatedResources } from '../../../../workflow/ledger/created-resources';
 import { FakeLedger, makeIncident } from '../../../helpers/fake-ledger';
 
 /**
@@ -44,9 +45,13 @@ async function asTask<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-async function contain(clients: AwsClients, pre: Ec2State, mode: 'no-egress' | 'ssm-endpoints') {
+async function contain(
+  clients: AwsClients,
+  pre: Ec2State,
+  mode: 'no-egress' | 'ssm-endpoints',
+  ledger = new FakeLedger(),
+) {
   const config = WorkflowSettingsSchema.parse({ isolationMode: mode });
-  const ledger = new FakeLedger();
   ledger.seedIncident(makeIncident({ incidentId }));
   const capture = await asTask(() =>
     captureVolatileEvidence(
@@ -58,15 +63,21 @@ async function contain(clients: AwsClients, pre: Ec2State, mode: 'no-egress' | '
   );
   await asTask(() => isolateNetwork(clients, pre, config));
   await asTask(() => protectEvidence(clients, target));
-  for (const device of pre.blockDevices) {
-    await asTask(() =>
-      snapshotVolume(clients, { incidentId, findingId: 'f-1', instanceId: target.instanceId, ...device }),
-    );
-  }
+  await asTask(() =>
+    snapshotInstanceVolumes(clients, { incidentId, findingId: 'f-1', instanceId: target.instanceId }, pre),
+  );
   await asTask(() =>
     tagQuarantined(clients, { incidentId, findingId: 'f-1', instanceId: target.instanceId }),
   );
-  await asTask(() => revokeInstanceCredentials(clients, pre, config, T));
+  await asTask(() =>
+    revokeInstanceCredentials(
+      clients,
+      pre,
+      config,
+      T,
+      createdResourceRecorder(ledger, { now: () => T }, incidentId),
+    ),
+  );
   return capture;
 }
 
@@ -88,7 +99,8 @@ describe('simulator under the EC2 containment domain', () => {
     const pre = await readInstanceState(clients, target);
     const before = sim.snapshot();
 
-    const capture = await contain(clients, pre, 'ssm-endpoints');
+    const ledger = new FakeLedger();
+    const capture = await contain(clients, pre, 'ssm-endpoints', ledger);
     expect(capture.output.status).toBe('captured');
     const contained = sim.diff(before, sim.snapshot());
     const eni = `ec2.networkInterfaces.${DEMO.networkInterfaces.webAsg1}.groupIds`;
@@ -106,7 +118,7 @@ describe('simulator under the EC2 containment domain', () => {
       ),
     ).toBe(true);
 
-    const restored = await restoreEc2(clients, pre, target);
+    const restored = await restoreEc2(clients, pre, target, await listCreatedResources(ledger, incidentId));
     expect(restored.output.diff).toEqual([]);
     const residue = sim
       .diff(before, sim.snapshot())

@@ -5,9 +5,10 @@ import { configureAwsRetry } from '../../../../workflow/aws/call';
 import { WorkflowSettingsSchema } from '../../../../workflow/config';
 import { captureVolatileEvidence } from '../../../../workflow/domain/ec2/capture';
 import { revokeInstanceCredentials } from '../../../../workflow/domain/ec2/credentials';
-import { snapshotVolume } from '../../../../workflow/domain/ec2/snapshot';
+import { snapshotInstanceVolumes } from '../../../../workflow/domain/ec2/snapshot';
 import { readInstanceState } from '../../../../workflow/domain/ec2/state';
 import { ThrottledError, TransientAwsError } from '../../../../workflow/errors';
+import { createdResourceRecorder } from '../../../../workflow/ledger/created-resources';
 import { FakeLedger, makeIncident } from '../../../helpers/fake-ledger';
 
 /**
@@ -47,21 +48,21 @@ beforeAll(() => configureAwsRetry({ baseDelayMs: 0, maxDelayMs: 0 }));
 afterAll(() => configureAwsRetry({ baseDelayMs: 100, maxDelayMs: 5_000 }));
 
 describe('a lost response after a call that must not be sent twice', () => {
-  it('CreateSnapshot: the task retry finds the snapshot by tag, one snapshot in all', async () => {
-    const sim = estateWithLostResponse('ec2', 'CreateSnapshot');
-    const volume = { volumeId: DEMO.volumes.web1Root, deviceName: '/dev/xvda' };
+  it('CreateSnapshots: the task retry finds the snapshots by tag, one snapshot per volume in all', async () => {
+    const sim = estateWithLostResponse('ec2', 'CreateSnapshots');
+    const blockDevices = sim.model.ec2(DEMO).instances[target.instanceId]?.blockDeviceMappings ?? [];
     const { result, attempts } = await asTask(() =>
-      snapshotVolume(sim.clients(), {
-        incidentId,
-        findingId: 'f-1',
-        instanceId: target.instanceId,
-        ...volume,
-      }),
+      snapshotInstanceVolumes(
+        sim.clients(),
+        { incidentId, findingId: 'f-1', instanceId: target.instanceId },
+        { blockDevices },
+      ),
     );
     expect(attempts).toBe(2);
     const snapshots = Object.values(region(sim)?.ec2.snapshots ?? {});
-    expect(snapshots.map((s) => s.snapshotId)).toEqual([result.output.snapshotId]);
-    expect(sim.calls({ operation: 'CreateSnapshot' })).toHaveLength(1);
+    expect(snapshots.map((s) => s.snapshotId).sort()).toEqual(result.ids?.slice().sort());
+    expect(snapshots.map((s) => s.volumeId).sort()).toEqual(blockDevices.map((b) => b.volumeId).sort());
+    expect(sim.calls({ operation: 'CreateSnapshots' })).toHaveLength(1);
   });
 
   it('SendCommand: the task retry finds the command by its comment, one capture in all', async () => {
@@ -84,7 +85,10 @@ describe('a lost response after a call that must not be sent twice', () => {
   it('ReplaceIamInstanceProfileAssociation: the task retry sees the forensic profile already on', async () => {
     const sim = estateWithLostResponse('ec2', 'ReplaceIamInstanceProfileAssociation');
     const pre = await readInstanceState(sim.clients(), target);
-    const { result, attempts } = await asTask(() => revokeInstanceCredentials(sim.clients(), pre, config, T));
+    const recorder = createdResourceRecorder(new FakeLedger(), { now: () => T }, 'inc-0123456789abcdef');
+    const { result, attempts } = await asTask(() =>
+      revokeInstanceCredentials(sim.clients(), pre, config, T, recorder),
+    );
     expect(attempts).toBe(2);
     expect(result.output.forensicProfile).toBe(config.forensicInstanceProfileName);
     const instance = region(sim)?.ec2.instances[target.instanceId];

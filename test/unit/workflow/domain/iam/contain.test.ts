@@ -3,6 +3,7 @@ import {
   IAMClient,
   ListAccessKeysCommand,
   PutRolePolicyCommand,
+  PutUserPolicyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -58,10 +59,14 @@ describe('containAccessKey — IAM user', () => {
         [OTHER, 'Active'],
       ]),
     );
+    const policyName = revokeSessionsPolicyName(input.incidentId);
     expect(out).toEqual({
       accessKeyId: KEY,
       principalName: 'ci-deployer',
-      actions: [`deactivated access key ${KEY} of IAM user ci-deployer`],
+      actions: [
+        `deactivated access key ${KEY} of IAM user ci-deployer`,
+        `denied every action to sessions minted with GetSessionToken/GetFederationToken of IAM user ci-deployer issued before 2025-03-01T12:00:00.000Z, the time of containment (${policyName})`,
+      ],
     });
     const incident = await h.ledger.getIncident(input.incidentId);
     expect(incident?.preState).toEqual({
@@ -73,6 +78,7 @@ describe('containAccessKey — IAM user', () => {
         { accessKeyId: OTHER, status: 'Active' },
         { accessKeyId: KEY, status: 'Active' },
       ],
+      denyPolicy: { policyName, presentBefore: false, tokenIssuedBefore: '2025-03-01T12:00:00.000Z' },
     });
     expect(incident?.status).toBe('CONTAINING');
     expect(incident?.containedAt).toBe('2025-03-01T12:00:00.000Z');
@@ -90,23 +96,40 @@ describe('containAccessKey — IAM user', () => {
     const again = await containAccessKey(h.clients, h.deps, input);
 
     expectNoMutation();
-    expect(again.actions).toEqual([`access key ${KEY} of IAM user ci-deployer was already inactive`]);
+    expect(again.actions).toEqual([
+      `access key ${KEY} of IAM user ci-deployer was already inactive`,
+      `IAM user ci-deployer already denies sessions minted with GetSessionToken/GetFederationToken issued before 2025-03-01T12:00:00.000Z (${revokeSessionsPolicyName(input.incidentId)})`,
+    ]);
     const incident = await h.ledger.getIncident(input.incidentId);
     expect(incident?.preState).toEqual(firstPreState);
     expect(incident?.preState).toMatchObject({ keys: [{ accessKeyId: KEY, status: 'Active' }] });
     expect(h.ledger.calls.filter((c) => c === 'recordPreState')).toHaveLength(2);
   });
 
-  it('skips UpdateAccessKey when the key is already inactive before containment', async () => {
-    new FakeIam(iam).user('ci-deployer', { [KEY]: 'Inactive' }).install();
+  it('skips UpdateAccessKey when the key is already inactive before containment (its sessions are still denied)', async () => {
+    const fake = new FakeIam(iam).user('ci-deployer', { [KEY]: 'Inactive' }).install();
     const { h, input } = await setup();
 
     await containAccessKey(h.clients, h.deps, input);
 
-    expectNoMutation();
+    expect(iam).not.toHaveReceivedCommand(UpdateAccessKeyCommand);
+    expect(fake.userPolicies.get('ci-deployer')?.has(revokeSessionsPolicyName(input.incidentId))).toBe(true);
     expect((await h.ledger.getIncident(input.incidentId))?.preState).toMatchObject({
       keys: [{ accessKeyId: KEY, status: 'Inactive' }],
     });
+  });
+
+  it('rejects with InlinePolicyQuotaError before any write when the user’s inline policies would exceed 2,048 characters', async () => {
+    const big = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'x'.repeat(1900) }] });
+    const fake = new FakeIam(iam).user('ci-deployer', { [KEY]: 'Active' }, { Existing: big }).install();
+    const { h, input } = await setup();
+
+    const error = await containAccessKey(h.clients, h.deps, input).catch((e: unknown) => e);
+
+    expect((error as Error).name).toBe('InlinePolicyQuotaError');
+    expect((error as Error).message).toMatch(/2048-character quota/);
+    expect(iam).not.toHaveReceivedCommand(PutUserPolicyCommand);
+    expect([...(fake.userPolicies.get('ci-deployer')?.keys() ?? [])]).toEqual(['Existing']);
   });
 
   it('fails with ThrottledError (name preserved) when IAM keeps throttling, after recording the pre-state', async () => {
@@ -179,7 +202,7 @@ describe('containAccessKey — role sessions', () => {
     return setup(roleRequest);
   }
 
-  it('puts the per-incident deny policy on the role with the finding’s lastSeen as the token cutoff', async () => {
+  it('puts the per-incident deny policy on the role with the time of containment (not the finding’s lastSeen) as the token cutoff', async () => {
     const fake = new FakeIam(iam).role('app-role').install();
     const { h, input } = await roleSetup();
     const policyName = revokeSessionsPolicyName(input.incidentId);
@@ -203,7 +226,7 @@ describe('containAccessKey — role sessions', () => {
           Effect: 'Deny',
           Action: '*',
           Resource: '*',
-          Condition: { DateLessThan: { 'aws:TokenIssueTime': '2025-03-01T11:58:00.000Z' } },
+          Condition: { DateLessThan: { 'aws:TokenIssueTime': '2025-03-01T12:00:00.000Z' } },
         },
       ],
     });
@@ -215,7 +238,7 @@ describe('containAccessKey — role sessions', () => {
       principal: 'role',
       roleName: 'app-role',
       accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
-      denyPolicy: { policyName, presentBefore: false, tokenIssuedBefore: '2025-03-01T11:58:00.000Z' },
+      denyPolicy: { policyName, presentBefore: false, tokenIssuedBefore: '2025-03-01T12:00:00.000Z' },
     });
   });
 

@@ -1,10 +1,15 @@
 import {
   DeleteRolePolicyCommand,
+  DeleteUserPolicyCommand,
   GetRolePolicyCommand,
+  GetUserPolicyCommand,
   type IAMClient,
   ListAccessKeysCommand,
+  ListRolePoliciesCommand,
+  ListUserPoliciesCommand,
   NoSuchEntityException,
   PutRolePolicyCommand,
+  PutUserPolicyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
@@ -12,15 +17,17 @@ import 'aws-sdk-client-mock-jest';
 
 const noSuchEntity = (message: string) => new NoSuchEntityException({ message, $metadata: {} });
 
-/** A tiny stateful IAM behind aws-sdk-client-mock: users' access keys and roles' inline policies. */
+/** A tiny stateful IAM behind aws-sdk-client-mock: users' access keys and the inline policies of roles and users. */
 export class FakeIam {
   readonly keys = new Map<string, Map<string, string>>();
   readonly policies = new Map<string, Map<string, string>>();
+  readonly userPolicies = new Map<string, Map<string, string>>();
 
   constructor(private readonly mock: AwsClientStub<IAMClient>) {}
 
-  user(userName: string, keys: Record<string, string>): this {
+  user(userName: string, keys: Record<string, string>, policies: Record<string, string> = {}): this {
     this.keys.set(userName, new Map(Object.entries(keys)));
+    this.userPolicies.set(userName, new Map(Object.entries(policies)));
     return this;
   }
 
@@ -73,6 +80,38 @@ export class FakeIam {
       if (!role?.delete(input.PolicyName ?? '')) throw noSuchEntity(`policy ${input.PolicyName} not found`);
       return {};
     });
+    this.mock.on(ListRolePoliciesCommand).callsFake((input: { RoleName?: string }) => {
+      const role = this.policies.get(input.RoleName ?? '');
+      if (!role) throw noSuchEntity(`role ${input.RoleName} not found`);
+      return { PolicyNames: [...role.keys()].sort(), IsTruncated: false };
+    });
+    this.mock.on(ListUserPoliciesCommand).callsFake((input: { UserName?: string }) => {
+      const user = this.userPolicies.get(input.UserName ?? '');
+      if (!user) throw noSuchEntity(`user ${input.UserName} not found`);
+      return { PolicyNames: [...user.keys()].sort(), IsTruncated: false };
+    });
+    this.mock.on(GetUserPolicyCommand).callsFake((input: { UserName?: string; PolicyName?: string }) => {
+      const document = this.userPolicies.get(input.UserName ?? '')?.get(input.PolicyName ?? '');
+      if (document === undefined) throw noSuchEntity(`policy ${input.PolicyName} not found`);
+      return {
+        UserName: input.UserName,
+        PolicyName: input.PolicyName,
+        PolicyDocument: encodeURIComponent(document),
+      };
+    });
+    this.mock
+      .on(PutUserPolicyCommand)
+      .callsFake((input: { UserName?: string; PolicyName?: string; PolicyDocument?: string }) => {
+        const user = this.userPolicies.get(input.UserName ?? '');
+        if (!user) throw noSuchEntity(`user ${input.UserName} not found`);
+        user.set(input.PolicyName ?? '', input.PolicyDocument ?? '');
+        return {};
+      });
+    this.mock.on(DeleteUserPolicyCommand).callsFake((input: { UserName?: string; PolicyName?: string }) => {
+      const user = this.userPolicies.get(input.UserName ?? '');
+      if (!user?.delete(input.PolicyName ?? '')) throw noSuchEntity(`policy ${input.PolicyName} not found`);
+      return {};
+    });
     return this;
   }
 }
@@ -82,4 +121,6 @@ export function expectNoIamMutation(mock: AwsClientStub<IAMClient>): void {
   expect(mock).not.toHaveReceivedCommand(UpdateAccessKeyCommand);
   expect(mock).not.toHaveReceivedCommand(PutRolePolicyCommand);
   expect(mock).not.toHaveReceivedCommand(DeleteRolePolicyCommand);
+  expect(mock).not.toHaveReceivedCommand(PutUserPolicyCommand);
+  expect(mock).not.toHaveReceivedCommand(DeleteUserPolicyCommand);
 }

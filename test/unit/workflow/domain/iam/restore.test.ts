@@ -42,7 +42,10 @@ describe('restoreAccessKey — IAM user', () => {
     expect(out).toEqual({
       restored: true,
       diff: [],
-      changes: [`reactivated access key ${KEY} of ci-deployer`],
+      changes: [
+        `removed ${revokeSessionsPolicyName(input.incidentId)} from user ci-deployer`,
+        `reactivated access key ${KEY} of ci-deployer`,
+      ],
     });
     expect(iam).toHaveReceivedCommandTimes(UpdateAccessKeyCommand, 1);
     expect(iam).toHaveReceivedCommandWith(UpdateAccessKeyCommand, {
@@ -155,6 +158,24 @@ describe('restoreAccessKey — role', () => {
     expectNoIamMutation(iam);
   });
 
+  it('removes only what this incident created: another incident’s deny and a responder’s hand-added deny stay', async () => {
+    const fake = new FakeIam(iam).role('app-role', { 'app-s3': '{}' }).install();
+    const { h, input } = await setup(roleRequest);
+    await containAccessKey(h.clients, h.deps, input);
+    // Meanwhile, on the same role: another incident's deny and an emergency deny added by hand.
+    fake.policies.get('app-role')?.set('AirlockRevokeSessions-inc-0000000000000000', '{"other":"incident"}');
+    fake.policies.get('app-role')?.set('EmergencyDenyAll', '{"by":"responder"}');
+
+    const out = await restoreAccessKey(h.clients, h.deps, input);
+
+    expect(out.diff).toEqual([]);
+    expect([...(fake.policies.get('app-role')?.keys() ?? [])].sort()).toEqual([
+      'AirlockRevokeSessions-inc-0000000000000000',
+      'EmergencyDenyAll',
+      'app-s3',
+    ]);
+  });
+
   it('leaves a policy of that name that was already on the role before containment', async () => {
     const { h, input } = await setup(roleRequest);
     const policyName = revokeSessionsPolicyName(input.incidentId);
@@ -174,7 +195,7 @@ describe('restoreAccessKey — role', () => {
     iam.on(DeleteRolePolicyCommand).resolves({});
 
     await expect(restoreAccessKey(h.clients, h.deps, input)).rejects.toThrow(
-      /inline policy AirlockRevokeSessions-inc-[0-9a-f]{16} is on role app-role/,
+      /inline policy AirlockRevokeSessions-inc-[0-9a-f]{16} \(created by this incident\) is still on role app-role/,
     );
   });
 });
