@@ -1,4 +1,5 @@
 import { ArnFormat, Aws, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -9,12 +10,14 @@ import { readDefinitionTemplate, substitutionNames } from '../../workflow/defini
 import { substitutionKey, TASK_KEYS, TASKS, type TaskKey, type TaskSpec } from '../../workflow/tasks/catalog';
 import { AirlockFunction, type BundlingMode } from './airlock-function';
 import { BOT_BUNDLE_AWS_SDK, BOT_RUNTIME_SOURCE_MAPS } from './bundling';
+import { CaptureDocument } from './capture-document';
 import type { AirlockConfig } from './config';
 import { EvidenceStore } from './evidence-store';
 import { FindingRules } from './finding-rules';
 import { ForensicProfile } from './forensic-profile';
 import {
-  assumeResponderStatement,
+  assumeRoleStatement,
+  denyProtectedRoles,
   denySelfModification,
   PLANNER_ACTIONS,
   passRoleStatement,
@@ -22,14 +25,7 @@ import {
 } from './iam-policy';
 import { LedgerTable } from './ledger-table';
 import { acknowledge, IAM5_TARGET_ARNS } from './nag';
-import {
-  defaultEvidenceBucketName,
-  INTAKE,
-  roleNameFor,
-  SLACK_BOT,
-  STATE_MACHINE,
-  trustedRoleNames,
-} from './names';
+import { ACTING_TASK_KEYS, dutyOf, INTAKE, memberRoleName, roleNameFor, SLACK_BOT } from './names';
 import { Operations } from './operations';
 import { SlackEndpoint } from './slack-endpoint';
 
@@ -82,22 +78,20 @@ export class AirlockStack extends Stack {
 
     // --- Data
     this.ledger = new LedgerTable(this, 'Ledger', { timeToLiveAttribute: c.ledgerTtlAttribute });
-    const bucketName = c.evidenceBucketName ?? defaultEvidenceBucketName(home);
+    // Retained: a fixed name would collide on a redeploy after `cdk destroy` or in a second region, so the name is
+    // generated unless the operator fixes one (evidenceBucketName).
     this.evidence = new EvidenceStore(this, 'Evidence', {
-      bucketName,
+      ...(c.evidenceBucketName ? { bucketName: c.evidenceBucketName } : {}),
       retentionDays: c.evidenceRetentionDays,
       lockMode: c.evidenceLockMode,
       coldAfterDays: c.evidenceColdAfterDays,
       accessLogDays: c.logRetentionDays,
-      crossAccountWriterAccounts: memberAccounts,
-      forensicRoleName: c.forensicRoleName,
     });
+    const bucketName = this.evidence.bucket.bucketName;
     const forensic = new ForensicProfile(this, 'Forensic', {
-      roleName: c.forensicRoleName,
       instanceProfileName: c.forensicInstanceProfileName,
-      evidenceBucketName: this.evidence.bucket.bucketName,
-      evidenceKeyArn: this.evidence.key.keyArn,
     });
+    const capture = new CaptureDocument(this, 'Capture');
     this.slackSecret = new secretsmanager.Secret(this, 'SlackSecret', {
       description: 'Airlock Slack app: {"signingSecret": "...", "botToken": "xoxb-..."} (put after deploy)',
     });
@@ -126,11 +120,13 @@ export class AirlockStack extends Stack {
       resourceName: `${c.stateMachineName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    const forensicRoleArn = `arn:${Aws.PARTITION}:iam::${home}:role/${c.forensicRoleName}`;
-    const ownRoles = {
-      modify: [`${prefix}-*`, c.responderRoleName, c.forensicRoleName],
-      pass: [`${prefix}-*`, c.responderRoleName],
-    };
+    const forensicRoleArn = forensic.role.roleArn;
+    const forensicProfileArn = `arn:${Aws.PARTITION}:iam::${home}:instance-profile/${c.forensicInstanceProfileName}`;
+    // Airlock's own roles: fixed names start with the prefix, generated ones with the stack name.
+    const ownRoleArns = [`${prefix}-*`, `${Aws.STACK_NAME}-*`].map(
+      (name) => `arn:${Aws.PARTITION}:iam::${home}:role/${name}`,
+    );
+    const ownRoles = { modify: [...ownRoleArns, forensicRoleArn], pass: ownRoleArns };
 
     const workflowSettings = WorkflowSettingsSchema.parse({
       approvalTimeoutSeconds: c.approvalTimeoutSeconds,
@@ -149,7 +145,6 @@ export class AirlockStack extends Stack {
       HOME_ACCOUNT_ID: home,
       ALLOWED_ACCOUNT_IDS: memberAccounts.join(','),
       ALLOWED_REGIONS: c.allowedRegions.join(','),
-      RESPONDER_ROLE_NAME: c.responderRoleName,
     };
     const slackEnv: Record<string, string> = {
       SLACK_SECRET_ARN: this.slackSecret.secretArn,
@@ -176,6 +171,7 @@ export class AirlockStack extends Stack {
       entry: string,
       name: string,
       extra: Partial<{
+        fixedRoleName: boolean;
         timeout: Duration;
         memorySize: number;
         environment: Record<string, string>;
@@ -186,7 +182,7 @@ export class AirlockStack extends Stack {
       new AirlockFunction(parent, id, {
         entry,
         taskName: name,
-        roleName: roleNameFor(prefix, name),
+        ...(extra.fixedRoleName ? { roleName: roleNameFor(prefix, name, Aws.REGION) } : {}),
         bundling,
         bundleAwsSdk: c.bundleAwsSdk && (extra.bundleAwsSdk ?? true),
         runtimeSourceMaps: extra.runtimeSourceMaps ?? true,
@@ -202,15 +198,27 @@ export class AirlockStack extends Stack {
     const functions = {} as Record<TaskKey, AirlockFunction>;
     for (const key of TASK_KEYS) {
       const spec: TaskSpec = TASKS[key];
+      const acting = ACTING_TASK_KEYS.includes(key);
+      // The member-account role this task assumes (bot tasks and OpenTicket act on no account).
+      const memberRole = acting ? memberRoleName(c.responderRoleName, dutyOf(key)) : undefined;
       const fn = newFunction(tasks, key, spec.entry, key, {
         timeout: Duration.seconds(spec.timeoutSeconds),
-        environment: spec.owner === 'bot' ? slackEnv : {},
+        environment: {
+          ...(spec.owner === 'bot' ? slackEnv : {}),
+          ...(memberRole ? { RESPONDER_ROLE_NAME: memberRole } : {}),
+        },
+        fixedRoleName: acting,
       });
       this.ledger.grantLedger(fn.role);
       if (spec.owner === 'bot') {
         this.grantSecretRead(fn.role);
       } else {
-        for (const statement of statementsFor(spec.actions, { account: home, regions: c.allowedRegions })) {
+        const containing = acting && dutyOf(key) === 'containment';
+        for (const statement of statementsFor(spec.actions, {
+          account: home,
+          regions: c.allowedRegions,
+          ...(containing ? { newInstanceProfileArn: forensicProfileArn } : {}),
+        })) {
           fn.role.addToPrincipalPolicy(statement);
         }
         if (spec.actions.includes('iam:PassRole')) {
@@ -224,11 +232,11 @@ export class AirlockStack extends Stack {
           );
         }
         if (spec.actions.some((a) => a.startsWith('iam:'))) {
-          for (const statement of denySelfModification(home, ownRoles))
-            fn.role.addToPrincipalPolicy(statement);
+          for (const statement of denySelfModification(ownRoles)) fn.role.addToPrincipalPolicy(statement);
+          fn.role.addToPrincipalPolicy(denyProtectedRoles(home, c.protectedTagKey, c.protectedTagValue));
         }
-        if (memberAccounts.length && spec.actions.length) {
-          fn.role.addToPrincipalPolicy(assumeResponderStatement(memberAccounts, c.responderRoleName));
+        if (memberAccounts.length && memberRole) {
+          fn.role.addToPrincipalPolicy(assumeRoleStatement(memberAccounts, memberRole));
         }
         if (spec.evidenceBucket === 'write') this.evidence.grantEvidenceWrite(fn.role);
         acknowledge(fn.role, [IAM5_TARGET_ARNS]);
@@ -261,7 +269,6 @@ export class AirlockStack extends Stack {
     const arns: Record<string, string> = {};
     for (const key of TASK_KEYS) arns[substitutionKey(key)] = functions[key].functionArn;
     const smRole = new iam.Role(this, 'StateMachineRole', {
-      roleName: roleNameFor(prefix, STATE_MACHINE),
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
       description: 'Airlock state machine: invokes exactly the task functions',
     });
@@ -272,8 +279,11 @@ export class AirlockStack extends Stack {
         resources: TASK_KEYS.map((k) => functions[k].functionArn),
       }),
     );
+    // Retained log group: the /aws/vendedlogs/ prefix (Step Functions log delivery) plus the region and the stack's
+    // own id, so neither a second region nor a redeploy after `cdk destroy` collides with a retained one.
+    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
     const smLogs = new logs.LogGroup(this, 'StateMachineLogs', {
-      logGroupName: `/aws/vendedlogs/states/${c.stateMachineName}`,
+      logGroupName: `/aws/vendedlogs/states/${c.stateMachineName}-${Aws.REGION}-${stackUuid}`,
       retention: logRetention,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -297,6 +307,7 @@ export class AirlockStack extends Stack {
     // --- Intake: findings → ledger → StartExecution
     const entries = new Construct(this, 'Entries');
     this.intake = newFunction(entries, 'Intake', INTAKE_ENTRY, INTAKE, { environment: startEnv });
+    const plannerRole = memberRoleName(c.responderRoleName, 'planner');
     this.ledger.grantLedger(this.intake.role);
     this.grantStart(this.intake.role, stateMachineArn, executionArns);
 
@@ -304,7 +315,9 @@ export class AirlockStack extends Stack {
     this.bot = newFunction(entries, 'SlackBot', BOT_ENTRY, SLACK_BOT, {
       timeout: Duration.seconds(10),
       memorySize: Math.max(1024, c.lambdaMemoryMb),
-      environment: { ...slackEnv, ...startEnv },
+      environment: { ...slackEnv, ...startEnv, RESPONDER_ROLE_NAME: plannerRole },
+      // Member planner roles trust the bot by name.
+      fixedRoleName: true,
       // The runtime's SDK: the bot's cold start is on Slack's 3-second path (infra/lib/bundling.ts).
       bundleAwsSdk: BOT_BUNDLE_AWS_SDK,
       // No runtime source maps: ~60 ms of cold start; the map ships for offline use (infra/lib/bundling.ts).
@@ -313,18 +326,24 @@ export class AirlockStack extends Stack {
     this.ledger.grantLedger(this.bot.role);
     this.grantSecretRead(this.bot.role);
     this.grantStart(this.bot.role, stateMachineArn, executionArns);
+    // SendTaskSuccess / SendTaskFailure have NO resource type in the Service Authorization Reference ("Actions,
+    // resources, and condition keys for AWS Step Functions",
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html): an action with
+    // no resource type accepts only Resource "*", and a grant scoped to the state machine ARN is denied. What limits
+    // them is the task token itself (opaque, single-use, kept in the ledger and never shown to Slack).
     this.bot.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ApprovalCallbacks',
         actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-        resources: [stateMachineArn],
+        resources: ['*'],
       }),
     );
     for (const statement of statementsFor(PLANNER_ACTIONS, { account: home, regions: c.allowedRegions })) {
       this.bot.role.addToPrincipalPolicy(statement);
     }
     if (memberAccounts.length) {
-      this.bot.role.addToPrincipalPolicy(assumeResponderStatement(memberAccounts, c.responderRoleName));
+      // `--plan` in a member account: the read-only planner role, never containment or restore.
+      this.bot.role.addToPrincipalPolicy(assumeRoleStatement(memberAccounts, plannerRole));
     }
     for (const fn of [this.intake, this.bot]) {
       acknowledge(fn.role, [
@@ -371,7 +390,29 @@ export class AirlockStack extends Stack {
       minSeverity: config.routing.reviewMinSeverity,
       securityHub: c.securityHub,
       archiveRetentionDays: c.eventArchiveRetentionDays,
+      accounts: [home, ...memberAccounts],
     });
+    // Member accounts that forward their findings (AirlockResponderStack ForwardFindings=true) may put events on
+    // the default bus: one statement per allowed account, nothing else
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html).
+    const defaultBusArn = this.formatArn({
+      service: 'events',
+      resource: 'event-bus',
+      resourceName: 'default',
+    });
+    for (const member of memberAccounts) {
+      new events.CfnEventBusPolicy(this, `BusPolicy${member}`, {
+        eventBusName: 'default',
+        statementId: `airlock-forward-${member}`,
+        statement: {
+          Sid: `airlock-forward-${member}`,
+          Effect: 'Allow',
+          Principal: { AWS: `arn:${Aws.PARTITION}:iam::${member}:root` },
+          Action: 'events:PutEvents',
+          Resource: defaultBusArn,
+        },
+      });
+    }
     ops.watchStateMachine(this.stateMachine, functions.Notify.function);
     for (const key of TASK_KEYS) ops.watchFunction(key, functions[key].function);
     ops.watchFunction(INTAKE, this.intake.function);
@@ -399,13 +440,11 @@ export class AirlockStack extends Stack {
       description: 'AirlockResponderStack parameter IrAccountId',
       value: home,
     });
-    new CfnOutput(this, 'ResponderTrustedRoleArns', {
-      description: 'AirlockResponderStack parameter TrustedRoleArns (StackSets)',
-      value: Fn.join(
-        ',',
-        trustedRoleNames(prefix).map((name) => `arn:${Aws.PARTITION}:iam::${home}:role/${name}`),
-      ),
+    new CfnOutput(this, 'IrRegion', {
+      description: 'AirlockResponderStack parameter IrRegion',
+      value: Aws.REGION,
     });
+    new CfnOutput(this, 'CaptureDocumentName', { value: capture.name });
     if (rules.actionTarget) {
       new CfnOutput(this, 'SecurityHubActionTargetArn', { value: rules.actionTarget.attrActionTargetArn });
     }

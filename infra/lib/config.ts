@@ -118,7 +118,7 @@ export const AirlockContextSchema = z.object({
   evidenceLockMode: str(z.enum(['GOVERNANCE', 'COMPLIANCE']).default('GOVERNANCE')),
   /** Evidence moves to Glacier Instant Retrieval after this many days. @default 30 */
   evidenceColdAfterDays: num(z.number().int().min(1).default(30)),
-  /** @default 'airlock-evidence-<account id>' */
+  /** @default 'airlock-evidence-<account id>-<region>' */
   evidenceBucketName: str(
     z
       .string()
@@ -128,8 +128,6 @@ export const AirlockContextSchema = z.object({
 
   /** Instance profile attached in place of the workload profile. @default 'airlock-forensic' */
   forensicInstanceProfileName: str(W.forensicInstanceProfileName),
-  /** @default 'AirlockForensic' */
-  forensicRoleName: str(z.string().default('AirlockForensic')),
   /** Prefix of Airlock's IAM role names (`<prefix>-<Task>`); the responder role trusts these names. @default 'Airlock' */
   namePrefix: str(
     z
@@ -241,11 +239,20 @@ export function parseAirlockContext(raw: Raw): AirlockConfig {
 export const ResponderContextSchema = z.object({
   /** The Airlock (IR) account. @default none: the `IrAccountId` parameter must then be given (StackSets). */
   irAccountId: str(z.string().regex(ACCOUNT_ID, 'a 12-digit account id').optional()),
+  /** The region of AirlockStack. @default none: the `IrRegion` parameter must then be given (StackSets). */
+  irRegion: str(
+    z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name')
+      .optional(),
+  ),
+  /** Forward this region's findings to the IR bus (false when the IR account is delegated admin). @default true */
+  forwardFindings: bool(z.boolean().default(true)),
+  protectedTagKey: AirlockContextSchema.shape.protectedTagKey,
+  protectedTagValue: AirlockContextSchema.shape.protectedTagValue,
   responderRoleName: AirlockContextSchema.shape.responderRoleName,
   namePrefix: AirlockContextSchema.shape.namePrefix,
-  forensicRoleName: AirlockContextSchema.shape.forensicRoleName,
   forensicInstanceProfileName: AirlockContextSchema.shape.forensicInstanceProfileName,
-  evidenceBucketName: AirlockContextSchema.shape.evidenceBucketName,
   allowedRegions: AirlockContextSchema.shape.allowedRegions,
 });
 export type ResponderContext = z.infer<typeof ResponderContextSchema>;

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -17,16 +17,13 @@ export interface EvidenceStoreProps {
   readonly coldAfterDays: number;
   /** Server access logs are kept this long. @default 365 */
   readonly accessLogDays?: number;
-  /** Member accounts whose forensic role uploads SSM Run Command output here. @default [] */
-  readonly crossAccountWriterAccounts?: readonly string[];
-  /** Name of the forensic role in those accounts. */
-  readonly forensicRoleName: string;
 }
 
 /**
  * Where evidence lands: a versioned, Object Lock (WORM) bucket encrypted with a customer-managed KMS key (rotated),
- * TLS only, all public access blocked, ACLs disabled (the IR account owns every object, even those uploaded by
- * member accounts), server access logs to a separate bucket, RETAIN. Evidence moves to Glacier Instant Retrieval
+ * TLS only, all public access blocked, ACLs disabled, server access logs to a separate bucket, RETAIN. Every object
+ * is under the stack key: a PutObject naming another key or another algorithm is denied, and one without an
+ * encryption header gets the bucket default (the stack key). Evidence moves to Glacier Instant Retrieval
  * after `coldAfterDays` (still readable in milliseconds for an investigation).
  */
 export class EvidenceStore extends Construct {
@@ -96,41 +93,38 @@ export class EvidenceStore extends Construct {
       ],
     });
 
-    const accounts = [...new Set(props.crossAccountWriterAccounts ?? [])];
-    if (accounts.length) {
-      const writers = accounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${props.forensicRoleName}`);
-      // Account principals + an exact PrincipalArn condition: valid even before the member stacks exist.
-      this.bucket.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'MemberForensicRolesPutRunCommandOutput',
-          principals: accounts.map((a) => new iam.AccountPrincipal(a)),
-          actions: ['s3:PutObject', 's3:PutObjectAcl'],
-          resources: [this.bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)],
-          conditions: { ArnEquals: { 'aws:PrincipalArn': writers } },
-        }),
-      );
-      this.bucket.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'MemberForensicRolesCheckEncryption',
-          principals: accounts.map((a) => new iam.AccountPrincipal(a)),
-          actions: ['s3:GetEncryptionConfiguration'],
-          resources: [this.bucket.bucketArn],
-          conditions: { ArnEquals: { 'aws:PrincipalArn': writers } },
-        }),
-      );
-      this.key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'MemberForensicRolesEncryptEvidence',
-          principals: accounts.map((a) => new iam.AccountPrincipal(a)),
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-          conditions: {
-            ArnEquals: { 'aws:PrincipalArn': writers },
-            StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` },
-          },
-        }),
-      );
-    }
+    // A request that carries the key-id header must name the stack key; one without it is not denied and gets the
+    // bucket default key. IAM: a negated operator (StringNotEquals) is TRUE when the key is absent, so the Null
+    // test limits the deny to requests that carry the header
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null).
+    // S3 compares the header with the full key ARN
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html).
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyOtherKmsKeys',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: {
+          Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+          StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.key.keyArn },
+        },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyOtherEncryption',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: {
+          Null: { 's3:x-amz-server-side-encryption': 'false' },
+          StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        },
+      }),
+    );
   }
 
   /**

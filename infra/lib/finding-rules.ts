@@ -23,6 +23,19 @@ export function severityLabelsAtLeast(min: number): string[] {
 export const CUSTOM_ACTION_ID = 'AirlockContain';
 export const CUSTOM_ACTION_NAME = 'Airlock: contain';
 
+/**
+ * What a member account forwards to the IR bus (AirlockResponderStack): every GuardDuty finding and every Security
+ * Hub finding imported from GuardDuty. Severity and workflow filters stay on the IR rules.
+ */
+export const FINDING_PATTERNS: Readonly<Record<string, events.EventPattern>> = {
+  GuardDuty: { source: ['aws.guardduty'], detailType: ['GuardDuty Finding'] },
+  SecurityHub: {
+    source: ['aws.securityhub'],
+    detailType: ['Security Hub Findings - Imported'],
+    detail: { findings: { ProductArn: events.Match.wildcard('*:product/aws/guardduty') } },
+  },
+};
+
 /** EventBridge delivery settings shared by every Airlock rule target: bounded retries, then the DLQ. */
 export function deliveryOptions(deadLetterQueue: sqs.IQueue) {
   return { deadLetterQueue, retryAttempts: 10, maxEventAge: Duration.hours(4) };
@@ -36,6 +49,11 @@ export interface FindingRulesProps {
   /** Security Hub rule and custom action. */
   readonly securityHub: boolean;
   readonly archiveRetentionDays: number;
+  /**
+   * Accounts whose finding events the rules accept: the home account (its own findings, and members' findings when
+   * it is the delegated administrator) and the member accounts that forward to its bus.
+   */
+  readonly accounts: readonly string[];
 }
 
 /**
@@ -57,6 +75,7 @@ export class FindingRules extends Construct {
     this.guardDuty = new events.Rule(this, 'GuardDutyFindings', {
       description: `Airlock: GuardDuty findings with severity >= ${props.minSeverity}`,
       eventPattern: {
+        account: [...props.accounts],
         source: ['aws.guardduty'],
         detailType: ['GuardDuty Finding'],
         detail: { severity: events.Match.greaterThanOrEqual(props.minSeverity) },
@@ -68,6 +87,7 @@ export class FindingRules extends Construct {
       this.securityHubImported = new events.Rule(this, 'SecurityHubGuardDutyFindings', {
         description: 'Airlock: new, active GuardDuty findings imported into Security Hub',
         eventPattern: {
+          account: [...props.accounts],
           source: ['aws.securityhub'],
           detailType: ['Security Hub Findings - Imported'],
           detail: {
@@ -90,6 +110,7 @@ export class FindingRules extends Construct {
       this.customAction = new events.Rule(this, 'SecurityHubCustomAction', {
         description: `Airlock: Security Hub custom action "${CUSTOM_ACTION_NAME}"`,
         eventPattern: {
+          account: [...props.accounts],
           source: ['aws.securityhub'],
           detailType: ['Security Hub Findings - Custom Action'],
           resources: [this.actionTarget.attrActionTargetArn],

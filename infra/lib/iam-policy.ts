@@ -1,5 +1,6 @@
 import { Aws, Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { CAPTURE_DOCUMENT_NAME } from '../../workflow/domain/ec2/capture-document';
 
 /**
  * Least-privilege IAM for the catalog's actions (workflow/tasks/catalog.ts), in one place.
@@ -24,6 +25,7 @@ export const STAR_REQUIRED: Readonly<Record<string, string>> = {
   'ec2:DescribeVpcEndpoints': 'EC2 Describe* APIs support no resource-level permissions',
   'ec2:DescribeNetworkInterfaces': 'EC2 Describe* APIs support no resource-level permissions',
   'ec2:DescribeSnapshots': 'EC2 Describe* APIs support no resource-level permissions',
+  'ec2:DescribeInstanceTypes': 'EC2 Describe* APIs support no resource-level permissions',
   'autoscaling:DescribeAutoScalingInstances':
     'Auto Scaling Describe* APIs support no resource-level permissions',
   'elasticloadbalancing:DescribeTargetGroups': 'ELBv2 Describe* APIs support no resource-level permissions',
@@ -50,6 +52,10 @@ export const STAR_REQUIRED: Readonly<Record<string, string>> = {
     'CloudWatch Logs vended-log delivery APIs (state machine logging) accept only "*"',
   'logs:DescribeResourcePolicies':
     'CloudWatch Logs vended-log delivery APIs (state machine logging) accept only "*"',
+  'states:SendTaskSuccess':
+    'No resource type in the Step Functions Service Authorization Reference (list_awsstepfunctions.html): only "*" is accepted; the single-use task token is the scope',
+  'states:SendTaskFailure':
+    'No resource type in the Step Functions Service Authorization Reference (list_awsstepfunctions.html): only "*" is accepted; the single-use task token is the scope',
   'logs:DescribeLogGroups':
     'CloudWatch Logs vended-log delivery APIs (state machine logging) accept only "*"',
 };
@@ -101,6 +107,7 @@ export const SCOPED: Readonly<Record<string, readonly ArnPattern[]>> = {
   'ec2:DisassociateAddress': [ELASTIC_IP, NETWORK_INTERFACE, INSTANCE],
   'ec2:AssociateAddress': [ELASTIC_IP, NETWORK_INTERFACE, INSTANCE],
   'ec2:CreateSnapshot': [ec2Snapshot, VOLUME],
+  'ec2:CreateSnapshots': [ec2Snapshot, VOLUME, INSTANCE],
   'ec2:AssociateIamInstanceProfile': [INSTANCE],
   'ec2:ReplaceIamInstanceProfileAssociation': [INSTANCE],
   'ec2:DisassociateIamInstanceProfile': [INSTANCE],
@@ -125,7 +132,13 @@ export const SCOPED: Readonly<Record<string, readonly ArnPattern[]>> = {
   'elasticloadbalancing:RegisterTargets': [
     ({ partition, account }) => `arn:${partition}:elasticloadbalancing:*:${account}:targetgroup/*/*`,
   ],
-  'ssm:SendCommand': [INSTANCE, ({ partition }) => `arn:${partition}:ssm:*::document/AWS-RunShellScript`],
+  // SendCommand's resource types are document, instance, managed-instance and bucket (Service Authorization
+  // Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html):
+  // granting only the stack-owned capture document (deployed in every region by the stacks) means no free shell.
+  'ssm:SendCommand': [
+    INSTANCE,
+    ({ partition, account }) => `arn:${partition}:ssm:*:${account}:document/${CAPTURE_DOCUMENT_NAME}`,
+  ],
   's3:GetBucketPublicAccessBlock': [s3Bucket],
   's3:PutBucketPublicAccessBlock': [s3Bucket],
   'securityhub:BatchUpdateFindings': [
@@ -142,7 +155,19 @@ const GLOBAL_SERVICES = new Set(['iam', 'sts']);
 export interface PolicyScope extends ArnScope {
   /** Regions the actions may run in (`aws:RequestedRegion`); empty = any region. */
   regions: readonly string[];
+  /**
+   * The only instance profile Associate/ReplaceIamInstanceProfile may attach (`ec2:NewInstanceProfile`, EC2 Service
+   * Authorization Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+   * Containment: the forensic profile. @default any profile (restore re-attaches the workload's own)
+   */
+  newInstanceProfileArn?: string;
 }
+
+/** Calls that attach an instance profile: bound to `newInstanceProfileArn` when one is given. */
+const ATTACH_PROFILE = new Set([
+  'ec2:AssociateIamInstanceProfile',
+  'ec2:ReplaceIamInstanceProfileAssociation',
+]);
 
 function service(action: string): string {
   return action.split(':')[0] ?? action;
@@ -189,7 +214,8 @@ export function statementsFor(actions: readonly string[], scope: PolicyScope): i
   const groups = new Map<string, { actions: string[]; resources: string[] }>();
   for (const action of wanted.filter((a) => a in SCOPED)) {
     const resources = (SCOPED[action] ?? []).map((pattern) => pattern(full));
-    const key = `${service(action)}|${resources.join('|')}`;
+    const bound = scope.newInstanceProfileArn !== undefined && ATTACH_PROFILE.has(action);
+    const key = `${service(action)}|${bound ? 'profile|' : ''}${resources.join('|')}`;
     const group = groups.get(key) ?? { actions: [], resources };
     group.actions.push(action);
     groups.set(key, group);
@@ -201,6 +227,8 @@ export function statementsFor(actions: readonly string[], scope: PolicyScope): i
     };
     if (svc === 's3')
       conditions.StringEquals = { ...conditions.StringEquals, 'aws:ResourceAccount': full.account };
+    if (scope.newInstanceProfileArn !== undefined && grouped.some((a) => ATTACH_PROFILE.has(a)))
+      conditions.ArnEquals = { 'ec2:NewInstanceProfile': scope.newInstanceProfileArn };
     statements.push(
       new iam.PolicyStatement({
         actions: grouped,
@@ -222,15 +250,13 @@ export function passRoleStatement(roleArns: readonly string[]): iam.PolicyStatem
 }
 
 /**
- * Explicit deny: a containment role may never rewrite Airlock's own roles (PutRolePolicy on "any role" would
- * otherwise let it grant itself more), nor pass them to an instance. Names may contain `*`.
+ * Explicit deny: a containment or restore role may never rewrite Airlock's own roles (PutRolePolicy on "any role"
+ * would otherwise let it grant itself more), nor pass them to an instance. ARNs may contain `*`.
  */
-export function denySelfModification(
-  account: string,
-  protectedRoles: { modify: readonly string[]; pass: readonly string[] },
-): iam.PolicyStatement[] {
-  const arns = (names: readonly string[]) =>
-    names.map((name) => `arn:${Aws.PARTITION}:iam::${account}:role/${name}`);
+export function denySelfModification(protectedRoleArns: {
+  modify: readonly string[];
+  pass: readonly string[];
+}): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
       sid: 'DenyModifyingAirlockRoles',
@@ -242,23 +268,45 @@ export function denySelfModification(
         'iam:DetachRolePolicy',
         'iam:UpdateAssumeRolePolicy',
       ],
-      resources: arns(protectedRoles.modify),
+      resources: [...protectedRoleArns.modify],
     }),
     new iam.PolicyStatement({
       sid: 'DenyPassingAirlockRoles',
       effect: iam.Effect.DENY,
       actions: ['iam:PassRole'],
-      resources: arns(protectedRoles.pass),
+      resources: [...protectedRoleArns.pass],
     }),
   ];
 }
 
-/** `sts:AssumeRole` on the responder role of each account (never a wildcard account). */
-export function assumeResponderStatement(accounts: readonly string[], responderRoleName: string) {
+/**
+ * Explicit deny on roles tagged as protected (`aws:ResourceTag/<key>`: the IAM role resource type supports it). IAM
+ * has no condition key on the inline policy's name or content, so PutRolePolicy cannot be limited to Airlock's
+ * deny policies; this deny, and the one on Airlock's own roles, are what limits it (docs/DEPLOY.md, blast radius).
+ */
+export function denyProtectedRoles(account: string, tagKey: string, tagValue: string): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    sid: 'AssumeResponderRole',
+    sid: 'DenyModifyingProtectedRoles',
+    effect: iam.Effect.DENY,
+    actions: [
+      'iam:PutRolePolicy',
+      'iam:DeleteRolePolicy',
+      'iam:AttachRolePolicy',
+      'iam:DetachRolePolicy',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:PassRole',
+    ],
+    resources: [`arn:${Aws.PARTITION}:iam::${account}:role/*`],
+    conditions: { StringEquals: { [`aws:ResourceTag/${tagKey}`]: tagValue } },
+  });
+}
+
+/** `sts:AssumeRole` on one named role in each account (never a wildcard account). */
+export function assumeRoleStatement(accounts: readonly string[], roleName: string) {
+  return new iam.PolicyStatement({
+    sid: 'AssumeMemberRole',
     actions: ['sts:AssumeRole'],
-    resources: accounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${responderRoleName}`),
+    resources: accounts.map((a) => `arn:${Aws.PARTITION}:iam::${a}:role/${roleName}`),
   });
 }
 

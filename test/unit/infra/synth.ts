@@ -17,6 +17,7 @@ export const CONTEXT = {
   allowedAccountIds: '111111111111,222222222222',
   allowedRegions: 'eu-west-1,us-east-1',
   irAccountId: '999999999999',
+  irRegion: 'eu-west-1',
 } as const;
 
 /** AirlockStack with bundling stubbed (inline placeholders) and cdk-nag AwsSolutions applied. */
