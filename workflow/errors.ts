@@ -32,6 +32,12 @@ export class ResourceNotFoundError extends AirlockError {}
 /** Containment could not be verified (e.g. an ENI still carries another SG). Not retried. */
 export class VerificationFailedError extends AirlockError {}
 
+/**
+ * A network ACL cannot take the deny that cuts the instance's tracked flows: no free rule number below its first
+ * rule, or its rule quota is reached. Not retried; compensation runs and the thread names the ACL.
+ */
+export class NetworkAclFullError extends AirlockError {}
+
 /** The restore after Reject left a difference from the recorded pre-state. */
 export class RestoreMismatchError extends AirlockError {}
 

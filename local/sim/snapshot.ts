@@ -30,7 +30,16 @@ export const VOLATILE_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** Internal counters and bulky content that are not part of the estate. */
-const OMIT = new Set(['polls', 'pendingPolls', 'behaviour', 'stdout', 'outputUrl', 'activities']);
+const OMIT = new Set([
+  'polls',
+  'pendingPolls',
+  'behaviour',
+  'stdout',
+  'outputUrl',
+  'activities',
+  // Traffic, not configuration: a dropped connection cannot be restored (see liveFlows).
+  'flows',
+]);
 
 /** Lists whose order carries no meaning. */
 const SET_LIKE = new Set([

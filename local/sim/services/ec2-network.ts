@@ -34,6 +34,7 @@ import type {
   RevokeSecurityGroupIngressCommandOutput,
 } from '@aws-sdk/client-ec2';
 import { associateAddress, createSecurityGroup, disassociateAddress } from '../build';
+import { DEFAULT_TRACKING, onGroupsChanged } from '../flows';
 import type { SimSecurityGroup, SimSgRule } from '../model';
 import {
   atomize,
@@ -56,6 +57,10 @@ import {
 } from './common';
 import { getInstance } from './ec2-instances';
 import { renderAddress, renderNetworkInterface, renderSecurityGroup, renderVpcEndpoint } from './ec2-render';
+
+/** Xen-based instance families (everything else in the simulator is Nitro): no configurable tracking timeouts. */
+const XEN_FAMILIES = /^(t1|t2|m1|m2|m3|m4|c1|c3|c4|r3|r4|x1|x1e|i2|i3|d2|g2|g3|p2|p3|f1|h1)\./;
+const isNitro = (instanceType: string) => !XEN_FAMILIES.test(instanceType) || instanceType === 'i3.metal';
 
 function getGroup(ctx: OpContext, groupId: string | undefined, groupName?: string): SimSecurityGroup {
   const groups = ctx.model.ec2(ctx.target).securityGroups;
@@ -398,9 +403,9 @@ export const ec2NetworkHandlers: HandlerTable = {
         `The networkInterface ID '${input.NetworkInterfaceId}' does not exist`,
       );
     }
-    const given = (['Groups', 'SourceDestCheck', 'Description', 'Attachment'] as const).filter(
-      (k) => input[k] !== undefined,
-    );
+    const given = (
+      ['Groups', 'SourceDestCheck', 'Description', 'Attachment', 'ConnectionTrackingSpecification'] as const
+    ).filter((k) => input[k] !== undefined);
     if (given.length !== 1) {
       throw ctx.error(
         given.length ? 'InvalidParameterCombination' : 'MissingParameter',
@@ -423,6 +428,32 @@ export const ec2NetworkHandlers: HandlerTable = {
         }
       }
       eni.groupIds = [...new Set(input.Groups)];
+      onGroupsChanged(ctx.model, ctx.target, eni.networkInterfaceId);
+    }
+    if (input.ConnectionTrackingSpecification) {
+      const spec = input.ConnectionTrackingSpecification;
+      const instance = eni.attachment ? ec2.instances[eni.attachment.instanceId] : undefined;
+      if (instance && !isNitro(instance.instanceType)) {
+        throw ctx.error(
+          'UnsupportedOperation',
+          `Connection tracking timeouts are not supported for instance type ${instance.instanceType}.`,
+        );
+      }
+      const next = { ...DEFAULT_TRACKING, ...eni.connectionTracking };
+      for (const [key, value, min, max] of [
+        ['tcpEstablishedTimeout', spec.TcpEstablishedTimeout, 60, 432_000],
+        ['udpStreamTimeout', spec.UdpStreamTimeout, 60, 180],
+        ['udpTimeout', spec.UdpTimeout, 30, 60],
+      ] as const) {
+        if (value === undefined) continue;
+        if (!Number.isInteger(value) || value < min || value > max) {
+          throw ctx.error('InvalidParameterValue', `${key} must be between ${min} and ${max} seconds.`);
+        }
+        next[key] = value;
+      }
+      eni.connectionTracking = next;
+      // Settings equal to the defaults are kept as none (see FIDELITY.md: Describe then reports none).
+      if (JSON.stringify(next) === JSON.stringify(DEFAULT_TRACKING)) delete eni.connectionTracking;
     }
     if (input.SourceDestCheck) eni.sourceDestCheck = input.SourceDestCheck.Value ?? true;
     if (input.Description) eni.description = input.Description.Value ?? '';

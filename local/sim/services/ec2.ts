@@ -1,5 +1,6 @@
 import type { HandlerTable } from './common';
 import { ec2InstanceHandlers } from './ec2-instances';
+import { ec2NetworkAclHandlers } from './ec2-nacl';
 import { ec2NetworkHandlers } from './ec2-network';
 import { ec2StorageHandlers } from './ec2-storage';
 
@@ -7,5 +8,6 @@ import { ec2StorageHandlers } from './ec2-storage';
 export const ec2Handlers: HandlerTable = {
   ...ec2InstanceHandlers,
   ...ec2NetworkHandlers,
+  ...ec2NetworkAclHandlers,
   ...ec2StorageHandlers,
 };

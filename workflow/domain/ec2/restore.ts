@@ -14,7 +14,9 @@ import { RestoreMismatchError } from '../../errors';
 import type { CreatedResource } from '../../ledger/created-resources';
 import type { StepOutcome } from '../../tasks/step';
 import { deleteInlinePolicy, getInlinePolicy } from '../iam/inline-policy';
+import { DEFAULT_TRACKING, setTracking } from './conntrack';
 import { currentProfileAssociation, setInstanceProfile } from './instance-profile';
+import { removeNetworkAclEntries } from './nacl';
 import { diffStates, type Ec2State, QUARANTINE_TAG_KEYS, readInstanceState } from './state';
 
 export interface RestoreOutput {
@@ -73,7 +75,16 @@ export async function restoreEc2(
       );
       changes.push(`${eni.networkInterfaceId} → ${eni.securityGroupIds.join('+')}`);
     }
+    // The idle connection-tracking timeouts the isolation lowered (EC2's defaults when none were recorded).
+    const wanted = eni.connectionTracking ?? DEFAULT_TRACKING;
+    if (
+      current &&
+      (await setTracking(clients, eni.networkInterfaceId, current.connectionTracking, wanted)) === 'set'
+    )
+      changes.push(`${eni.networkInterfaceId} connection tracking → ${wanted.tcpEstablishedTimeout} s TCP`);
   }
+  // Exactly the network ACL denies this incident recorded (another incident's in the same ACL stay).
+  changes.push(...(await removeNetworkAclEntries(clients, created)));
 
   if (pre.instanceProfile?.arn !== now.instanceProfile?.arn) {
     const association = await currentProfileAssociation(clients, instanceId);
