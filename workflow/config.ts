@@ -36,7 +36,18 @@ export const WorkflowSettingsSchema = z.object({
   /** 'no-egress': the isolation SG has no rules. 'ssm-endpoints': 443 egress to the VPC's SSM/S3 endpoints only. */
   isolationMode: z.enum(['no-egress', 'ssm-endpoints']).default('no-egress'),
   snapshotMaxConcurrency: z.number().int().min(1).default(4),
-  memoryCapture: z.boolean().default(false),
+  /**
+   * Memory capture is refused: AVML's documented use is `avml [--url <url>] <filename>`, i.e. it writes the image
+   * to a file on the instance before any upload, which would overwrite unallocated blocks of the evidence volume
+   * before its snapshot is taken, and a single presigned PUT cannot take a stream of unknown length.
+   */
+  memoryCapture: z
+    .boolean()
+    .default(false)
+    .refine((on) => !on, {
+      message:
+        'memoryCapture is not supported: AVML writes the memory image to the instance disk before uploading, which overwrites unallocated blocks of the evidence volume before it is snapshotted',
+    }),
   revokeWholeRoleSessions: z.boolean().default(false),
   evidenceBucket: z.string().default('airlock-evidence'),
   /** Instance profile with SSM-only permissions, attached in place of the workload profile. */

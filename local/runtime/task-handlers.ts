@@ -17,7 +17,7 @@ import * as restoreAccessKey from '../../workflow/tasks/restore-access-key';
 import * as restoreBucket from '../../workflow/tasks/restore-bucket';
 import * as restoreEc2 from '../../workflow/tasks/restore-ec2';
 import * as revokeInstanceCredentials from '../../workflow/tasks/revoke-instance-credentials';
-import * as snapshotVolume from '../../workflow/tasks/snapshot-volume';
+import * as snapshotVolumes from '../../workflow/tasks/snapshot-volumes';
 import * as tagInstance from '../../workflow/tasks/tag-instance';
 
 type Handler = (input: unknown) => Promise<unknown>;
@@ -41,7 +41,7 @@ export function localTaskHandlers(workflow: WorkflowTaskDeps, bot: BotTaskDeps):
     CaptureVolatileEvidence: w(captureVolatileEvidence),
     IsolateNetwork: w(isolateNetwork),
     ProtectEvidence: w(protectEvidence),
-    SnapshotVolume: w(snapshotVolume),
+    SnapshotVolumes: w(snapshotVolumes),
     TagInstance: w(tagInstance),
     RevokeInstanceCredentials: w(revokeInstanceCredentials),
     OpenTicket: w(openTicket),

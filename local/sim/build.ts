@@ -251,6 +251,8 @@ export interface LaunchSpec {
   platform?: 'linux' | 'windows';
   screenshotSupported?: boolean;
   launchTime?: string;
+  /** Launch as a Spot Instance. */
+  spot?: boolean;
 }
 
 /** Launches an instance: ENIs, volumes, profile association, console output. */
@@ -318,6 +320,7 @@ export function launchInstance(model: SimModel, target: AwsTarget, spec: LaunchS
     platform: spec.platform ?? 'linux',
     consoleOutput: bootLog(instanceId, primary.privateIpAddress, launchTime),
     screenshotSupported: spec.screenshotSupported ?? true,
+    ...(spec.spot ? { instanceLifecycle: 'spot' as const } : {}),
     tags: { ...spec.tags },
   };
   ec2.instances[instanceId] = instance;

@@ -539,6 +539,8 @@ export interface SimModelOptions {
    * A role the account's IAM does not hold has no identity-policy limits in its own account.
    */
   callerRoleNames?: Record<string, string>;
+  /** Rules per network ACL and direction, the default deny included (AWS default quota 20, adjustable to 40). */
+  networkAclRuleLimit?: number;
 }
 
 /** The role the simulated clients of an account act as, unless `callerRoleNames` names another. */
@@ -552,6 +554,7 @@ export class SimModel {
   snapshotPendingPolls: number;
   ssmNeedsNetwork: boolean;
   listPageSize: number;
+  networkAclRuleLimit: number;
   readonly callerRoleNames: Record<string, string>;
   private readonly clock: () => Date;
 

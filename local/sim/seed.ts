@@ -22,6 +22,7 @@ import {
   storeObject,
 } from './build';
 import type { SimulatedAws } from './clients';
+import { registerCaptureDocument, seedEvidenceAccess } from './evidence-access';
 import { HOME_ACCOUNT_ID, HOME_REGION, type SimManagedInstance, type SimPublicAccessBlock } from './model';
 
 export { HOME_ACCOUNT_ID, HOME_REGION };
@@ -70,6 +71,8 @@ export function seedAirlockPrerequisites(
     region: sim.home.region,
     publicAccessBlock: ALL_BLOCKED,
   });
+  seedEvidenceAccess(model, sim.home, options.evidenceBucket ?? 'airlock-evidence');
+  registerCaptureDocument(model, { accountId, region: sim.home.region });
   const name = options.forensicInstanceProfileName ?? 'airlock-forensic';
   addRole(model, accountId, { roleName: name, inlinePolicies: { 'ssm-only': FORENSIC_POLICY } });
   addInstanceProfile(model, accountId, { name, roleNames: [name] });
@@ -217,6 +220,7 @@ export function seedFromRequest(
   const target: AwsTarget = { accountId: request.accountId, region: request.region };
   const model = sim.model;
   seedAirlockPrerequisites(sim, request.accountId, options);
+  registerCaptureDocument(model, target);
   const resource = request.resource;
 
   if (resource.kind === 'ec2-instance') seedInstance(sim, request, target, options);
@@ -542,6 +546,7 @@ export function seedDemoEstate(sim: SimulatedAws, options: SeedOptions = {}): ty
     ...options,
     evidenceBucket: options.evidenceBucket ?? d.buckets.evidence,
   });
+  registerCaptureDocument(model, member);
   addVpc(model, member, { vpcId: d.member.vpc, cidrBlock: '10.20.0.0/16', tags: { Name: 'member-main' } });
   addSubnet(model, member, {
     subnetId: d.member.subnet,

@@ -36,6 +36,7 @@ export const TASKS = {
       'ec2:DescribeVolumes',
       'ec2:GetConsoleOutput',
       'ec2:GetConsoleScreenshot',
+      'ec2:DescribeInstanceTypes',
       'iam:GetInstanceProfile',
       'iam:ListRolePolicies',
       'autoscaling:DescribeAutoScalingInstances',
@@ -92,10 +93,16 @@ export const TASKS = {
     ],
     timeoutSeconds: 60,
   },
-  SnapshotVolume: {
-    entry: 'workflow/tasks/snapshot-volume.ts',
+  SnapshotVolumes: {
+    entry: 'workflow/tasks/snapshot-volumes.ts',
     owner: 'workflow',
-    actions: ['ec2:DescribeSnapshots', 'ec2:CreateSnapshot', 'ec2:CreateTags'],
+    actions: [
+      'ec2:DescribeSnapshots',
+      'ec2:DescribeInstances',
+      'ec2:CreateSnapshots',
+      'ec2:CreateSnapshot',
+      'ec2:CreateTags',
+    ],
     timeoutSeconds: 30,
   },
   TagInstance: {

@@ -151,3 +151,29 @@ export function pick<T>(
 export function copy<T>(value: T): T {
   return structuredClone(value);
 }
+
+/**
+ * One page of a paginated list, as AWS returns it: at most `min(asked, model.listPageSize)` items from the offset
+ * an opaque marker names, and the marker of the next page when more remain. A marker the simulator did not issue
+ * is refused (`code`), as AWS refuses a forged one.
+ */
+export function page<T>(
+  ctx: OpContext,
+  items: T[],
+  marker: string | undefined,
+  asked: number | undefined,
+  code = 'ValidationError',
+): { items: T[]; next?: string } {
+  let offset = 0;
+  if (marker) {
+    const match = /^sim-page:(\d+)$/.exec(Buffer.from(marker, 'base64').toString('utf8'));
+    if (!match) throw ctx.error(code, `Invalid marker: ${marker}`);
+    offset = Number(match[1]);
+  }
+  const size = Math.max(1, Math.min(asked ?? Number.POSITIVE_INFINITY, ctx.model.listPageSize));
+  const end = offset + size;
+  return {
+    items: items.slice(offset, end),
+    ...(end < items.length ? { next: Buffer.from(`sim-page:${end}`, 'utf8').toString('base64') } : {}),
+  };
+}

@@ -1,4 +1,5 @@
 import type {
+  _InstanceType,
   AssociateIamInstanceProfileCommandInput,
   AssociateIamInstanceProfileCommandOutput,
   CreateTagsCommandInput,
@@ -11,6 +12,8 @@ import type {
   DescribeInstanceAttributeCommandOutput,
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
+  DescribeInstanceTypesCommandInput,
+  DescribeInstanceTypesCommandOutput,
   DisassociateIamInstanceProfileCommandInput,
   DisassociateIamInstanceProfileCommandOutput,
   GetConsoleOutputCommandInput,
@@ -32,6 +35,7 @@ import type {
 } from '@aws-sdk/client-ec2';
 import { associateInstanceProfile, deregisterTarget, disassociateAddress } from '../build';
 import { SimulatorUnsupportedOperation } from '../errors';
+import { INSTANCE_TYPES } from '../instance-types';
 import type { SimInstance, Tags } from '../model';
 import { consolePng } from '../png';
 import {
@@ -327,6 +331,15 @@ export const ec2InstanceHandlers: HandlerTable = {
           `The instance '${instance.instanceId}' is not in a valid state.`,
         );
       }
+      const terminationValue =
+        input.DisableApiTermination?.Value ??
+        (input.Attribute === 'disableApiTermination' ? input.Value === 'true' : undefined);
+      if (terminationValue !== undefined && instance.instanceLifecycle === 'spot') {
+        throw ctx.error(
+          'UnsupportedOperation',
+          "Modifying 'disableApiTermination' is not supported for spot instances.",
+        );
+      }
       if (input.DisableApiTermination)
         instance.disableApiTermination = input.DisableApiTermination.Value ?? false;
       if (input.InstanceInitiatedShutdownBehavior) {
@@ -365,6 +378,8 @@ export const ec2InstanceHandlers: HandlerTable = {
           );
         }
         const eni = ec2.networkInterfaces[instance.networkInterfaceIds[0] ?? ''];
+        if (input.Groups.length > 5)
+          throw ctx.error('SecurityGroupsPerInterfaceLimitExceeded', 'Too many security groups');
         for (const id of input.Groups) {
           if (ec2.securityGroups[id]?.vpcId !== instance.vpcId) {
             throw ctx.error(
@@ -455,12 +470,52 @@ export const ec2InstanceHandlers: HandlerTable = {
 
   GetConsoleOutput: op<GetConsoleOutputCommandInput, GetConsoleOutputCommandOutput>((ctx, input) => {
     const instance = getInstance(ctx, input.InstanceId);
+    if (input.Latest && INSTANCE_TYPES[instance.instanceType]?.hypervisor !== 'nitro') {
+      throw ctx.error(
+        'UnsupportedOperation',
+        'Retrieving the latest console output is only supported on instances built on the Nitro System.',
+      );
+    }
     return {
       InstanceId: instance.instanceId,
       Timestamp: ctx.model.now(),
       Output: Buffer.from(instance.consoleOutput, 'utf8').toString('base64'),
     };
   }),
+
+  DescribeInstanceTypes: op<DescribeInstanceTypesCommandInput, DescribeInstanceTypesCommandOutput>(
+    (ctx, input) => {
+      const names = input.InstanceTypes?.length ? input.InstanceTypes : Object.keys(INSTANCE_TYPES).sort();
+      return {
+        InstanceTypes: names.map((name) => {
+          const t = INSTANCE_TYPES[name];
+          if (!t) {
+            throw ctx.error(
+              'InvalidInstanceType',
+              `The following supplied instance types do not exist: [${name}]`,
+            );
+          }
+          const store = t.instanceStore;
+          return {
+            InstanceType: name as _InstanceType,
+            Hypervisor: t.hypervisor,
+            VCpuInfo: { DefaultVCpus: t.vcpus },
+            MemoryInfo: { SizeInMiB: t.memoryMiB },
+            InstanceStorageSupported: store !== undefined,
+            ...(store
+              ? {
+                  InstanceStorageInfo: {
+                    TotalSizeInGB: store.count * store.sizeGb,
+                    Disks: [{ Count: store.count, SizeInGB: store.sizeGb, Type: store.type }],
+                    NvmeSupport: store.nvme ? 'required' : 'unsupported',
+                  },
+                }
+              : {}),
+          };
+        }),
+      };
+    },
+  ),
 
   GetConsoleScreenshot: op<GetConsoleScreenshotCommandInput, GetConsoleScreenshotCommandOutput>(
     (ctx, input) => {

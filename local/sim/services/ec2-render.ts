@@ -112,6 +112,7 @@ export function renderInstance(
     InstanceId: instance.instanceId,
     ImageId: instance.imageId,
     InstanceType: instance.instanceType as Instance['InstanceType'],
+    ...(instance.instanceLifecycle ? { InstanceLifecycle: instance.instanceLifecycle } : {}),
     State: { Code: STATE_CODES[instance.state], Name: instance.state },
     LaunchTime: toDate(instance.launchTime),
     Placement: { AvailabilityZone: instance.availabilityZone, Tenancy: 'default', GroupName: '' },

@@ -1,16 +1,118 @@
 import type {
   CreateSnapshotCommandInput,
   CreateSnapshotCommandOutput,
+  CreateSnapshotsCommandInput,
+  CreateSnapshotsCommandOutput,
   DescribeSnapshotsCommandInput,
   DescribeSnapshotsCommandOutput,
   DescribeVolumesCommandInput,
   DescribeVolumesCommandOutput,
 } from '@aws-sdk/client-ec2';
-import type { SimSnapshot } from '../model';
-import { applyFilters, type HandlerTable, op, pick, tagList, tagsFromSpecifications } from './common';
+import type { SimSnapshot, SimVolume } from '../model';
+import {
+  applyFilters,
+  type HandlerTable,
+  type OpContext,
+  op,
+  pick,
+  tagList,
+  tagsFromSpecifications,
+} from './common';
+import { getInstance } from './ec2-instances';
 import { renderSnapshot, renderVolume } from './ec2-render';
 
+/** A new snapshot of `volume` (pending for `snapshotPendingPolls` DescribeSnapshots calls). */
+function newSnapshot(
+  ctx: OpContext,
+  volume: SimVolume,
+  description: string,
+  tags: SimSnapshot['tags'],
+  startTime: string,
+): SimSnapshot {
+  const pendingPolls = ctx.model.snapshotPendingPolls;
+  const snapshot: SimSnapshot = {
+    snapshotId: ctx.model.ids.ec2('snap'),
+    volumeId: volume.volumeId,
+    volumeSize: volume.size,
+    ownerId: ctx.target.accountId,
+    description,
+    encrypted: volume.encrypted,
+    state: pendingPolls > 0 ? 'pending' : 'completed',
+    startTime,
+    pendingPolls,
+    tags,
+  };
+  ctx.model.ec2(ctx.target).snapshots[snapshot.snapshotId] = snapshot;
+  return snapshot;
+}
+
 export const ec2StorageHandlers: HandlerTable = {
+  /**
+   * Crash-consistent snapshots of an instance's attached EBS volumes, one per volume, all at one point in time
+   * (one StartTime). The root volume is left out only with ExcludeBootVolume; naming it in ExcludeDataVolumeIds
+   * fails the request. Instance store is never included (it is not EBS).
+   */
+  CreateSnapshots: op<CreateSnapshotsCommandInput, CreateSnapshotsCommandOutput>((ctx, input) => {
+    const spec = input.InstanceSpecification;
+    if (!spec?.InstanceId) {
+      throw ctx.error(
+        'MissingParameter',
+        'The request must contain the parameter InstanceSpecification.InstanceId',
+      );
+    }
+    const instance = getInstance(ctx, spec.InstanceId);
+    if (instance.state === 'terminated') {
+      throw ctx.error(
+        'IncorrectInstanceState',
+        `The instance '${instance.instanceId}' is not in a valid state.`,
+      );
+    }
+    const excluded = spec.ExcludeDataVolumeIds ?? [];
+    if (excluded.length > 40) {
+      throw ctx.error('InvalidParameterValue', 'You can specify up to 40 volume IDs to exclude.');
+    }
+    const root = instance.blockDeviceMappings.find((b) => b.deviceName === instance.rootDeviceName);
+    if (root && excluded.includes(root.volumeId)) {
+      throw ctx.error(
+        'InvalidParameterValue',
+        `The root volume ${root.volumeId} cannot be excluded with ExcludeDataVolumeIds; use ExcludeBootVolume.`,
+      );
+    }
+    if ((input.Description ?? '').length > 255) {
+      throw ctx.error(
+        'InvalidParameterValue',
+        'Value for parameter Description is too long (maximum 255 characters)',
+      );
+    }
+    const tags = tagsFromSpecifications(ctx, input.TagSpecifications, 'snapshot');
+    const ec2 = ctx.model.ec2(ctx.target);
+    const mappings = instance.blockDeviceMappings.filter(
+      (b) => !(spec.ExcludeBootVolume && b === root) && !excluded.includes(b.volumeId),
+    );
+    const startTime = ctx.model.iso();
+    const snapshots = mappings.map((b) => {
+      const volume = ec2.volumes[b.volumeId];
+      if (!volume) throw ctx.error('InvalidVolume.NotFound', `The volume '${b.volumeId}' does not exist.`);
+      const copied = input.CopyTagsFromSource === 'volume' ? volume.tags : {};
+      return newSnapshot(ctx, volume, input.Description ?? '', { ...copied, ...tags }, startTime);
+    });
+    return {
+      Snapshots: snapshots.map((s) => ({
+        SnapshotId: s.snapshotId,
+        VolumeId: s.volumeId,
+        VolumeSize: s.volumeSize,
+        Description: s.description,
+        Encrypted: s.encrypted,
+        OwnerId: s.ownerId,
+        StartTime: new Date(s.startTime),
+        // EC2 answers before the snapshots complete.
+        State: 'pending',
+        Progress: '',
+        ...(Object.keys(s.tags).length ? { Tags: tagList(s.tags) } : {}),
+      })),
+    };
+  }),
+
   DescribeVolumes: op<DescribeVolumesCommandInput, DescribeVolumesCommandOutput>((ctx, input) => {
     const ec2 = ctx.model.ec2(ctx.target);
     const deviceOf = (volumeId: string, instanceId: string | undefined) =>

@@ -11,7 +11,7 @@ import type {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { deregisterTarget, pruneDraining, registerTarget } from '../build';
 import type { SimTargetGroup } from '../model';
-import { type HandlerTable, type OpContext, op } from './common';
+import { type HandlerTable, type OpContext, op, page } from './common';
 
 function group(ctx: OpContext, arn: string | undefined): SimTargetGroup {
   const found = arn ? ctx.model.region(ctx.target).elbv2.targetGroups[arn] : undefined;
@@ -61,8 +61,13 @@ export const elbv2Handlers: HandlerTable = {
           (!wantedNames.length || wantedNames.includes(g.name)) &&
           (!input.LoadBalancerArn || g.loadBalancerArns.includes(input.LoadBalancerArn)),
       );
+      if (input.PageSize !== undefined && (input.PageSize < 1 || input.PageSize > 400)) {
+        throw ctx.error('ValidationError', 'PageSize must be between 1 and 400');
+      }
+      const { items, next } = page(ctx, groups, input.Marker, input.PageSize);
       return {
-        TargetGroups: groups.map((g) => ({
+        ...(next ? { NextMarker: next } : {}),
+        TargetGroups: items.map((g) => ({
           TargetGroupArn: g.arn,
           TargetGroupName: g.name,
           Protocol: g.protocol as 'HTTP',

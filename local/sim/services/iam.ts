@@ -31,7 +31,7 @@ import type {
   UpdateAccessKeyCommandOutput,
 } from '@aws-sdk/client-iam';
 import type { SimInstanceProfile, SimRole, SimUser } from '../model';
-import { type HandlerTable, type OpContext, op, tagList, toDate } from './common';
+import { type HandlerTable, type OpContext, op, page, tagList, toDate } from './common';
 
 /**
  * IAM returns policy documents URL-encoded (RFC 3986), exactly as the real API does; callers decode them with
@@ -150,10 +150,11 @@ export const iamHandlers: HandlerTable = {
     Role: renderRole(role(ctx, input.RoleName)),
   })),
 
-  ListRolePolicies: op<ListRolePoliciesCommandInput, ListRolePoliciesCommandOutput>((ctx, input) => ({
-    PolicyNames: Object.keys(role(ctx, input.RoleName).inlinePolicies).sort(),
-    IsTruncated: false,
-  })),
+  ListRolePolicies: op<ListRolePoliciesCommandInput, ListRolePoliciesCommandOutput>((ctx, input) => {
+    const names = Object.keys(role(ctx, input.RoleName).inlinePolicies).sort();
+    const { items, next } = page(ctx, names, input.Marker, input.MaxItems, 'InvalidInput');
+    return { PolicyNames: items, IsTruncated: next !== undefined, ...(next ? { Marker: next } : {}) };
+  }),
 
   GetRolePolicy: op<GetRolePolicyCommandInput, GetRolePolicyCommandOutput>((ctx, input) => {
     const r = role(ctx, input.RoleName);

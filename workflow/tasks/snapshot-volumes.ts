@@ -1,0 +1,31 @@
+import { type SnapshotVolumesOutput, snapshotInstanceVolumes } from '../domain/ec2/snapshot';
+import type { TaskRun } from './deps';
+import { parseEc2Input } from './ec2-input';
+import { lambdaHandler } from './lambda';
+import { loadEc2PreState } from './pre-state';
+import { runStep } from './step';
+
+/**
+ * e. Crash-consistent snapshots of the instance's EBS volumes (one CreateSnapshots, check-before-act by tag), each
+ * added to the evidence manifest. The volume list comes from the ledger's pre-state, never from the state payload,
+ * so an instance with many volumes cannot push the execution towards Step Functions' 256 KiB limit.
+ */
+export const run: TaskRun<SnapshotVolumesOutput> = async (deps, input) => {
+  const { target } = parseEc2Input(input);
+  const preState = await loadEc2PreState(deps.ledger, target.incidentId);
+  const clients = await deps.clients(target);
+  let taken: { volumeId: string; snapshotId: string }[] = [];
+  const output = await runStep(deps, target.incidentId, 'snapshot-volumes', input, async () => {
+    const outcome = await snapshotInstanceVolumes(clients, target, preState);
+    taken = outcome.snapshots;
+    return outcome;
+  });
+  const at = deps.clock.now().toISOString();
+  await deps.ledger.addEvidence(
+    target.incidentId,
+    taken.map((s) => ({ id: s.snapshotId, kind: 'snapshot' as const, at })),
+  );
+  return output;
+};
+
+export const handler = lambdaHandler(run);
