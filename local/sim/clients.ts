@@ -18,6 +18,7 @@ import { SimulatorUnsupportedOperation } from './errors';
 import { type FaultKind, Faults } from './faults';
 import { reconcileHealth } from './health';
 import { HOME_ACCOUNT_ID, HOME_REGION, SimModel, type SimModelOptions } from './model';
+import { SIM_SECRET_ACCESS_KEY, simAccessKeyId } from './presigned';
 import { HANDLERS } from './services';
 import { makeContext } from './services/common';
 import { type DiffOptions, diffEstates, type EstateSnapshot, snapshotState } from './snapshot';
@@ -137,7 +138,8 @@ export class SimulatedAws {
     if (hit) return hit;
     const config = {
       region: t.region,
-      credentials: { accessKeyId: 'sim', secretAccessKey: 'sim' },
+      // The access key names the account, so a presigned URL's signer is known (local/sim/presigned.ts).
+      credentials: { accessKeyId: simAccessKeyId(t.accountId), secretAccessKey: SIM_SECRET_ACCESS_KEY },
       maxAttempts: 1,
     };
     const clients: AwsClients = {

@@ -318,6 +318,8 @@ export interface SimObject {
   serverSideEncryption?: string;
   /** The KMS key of an SSE-KMS object (the bucket default's, the request's, or `alias/aws/s3`). */
   kmsKeyId?: string;
+  /** The additional checksum the upload carried: CRC64NVME = none given (S3's default); unset = seeded (SHA256). */
+  checksumAlgorithm?: 'SHA256' | 'CRC64NVME';
   metadata: Record<string, string>;
   lastModified: string;
 }

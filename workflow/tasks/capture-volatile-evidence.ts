@@ -6,14 +6,17 @@ import { runStep } from './step';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** b. Volatile evidence through SSM, bounded; skipped (and recorded) on instances SSM does not manage. */
+/**
+ * b. Volatile evidence through SSM, bounded; skipped (and recorded) on instances SSM does not manage. The upload
+ * URLs are signed, and what landed is verified, with `evidenceS3` (Airlock's own role), never the instance's.
+ */
 export const run: TaskRun<CaptureOutput> = async (deps, input) => {
   const { target, config } = parseEc2Input(input);
   const clients = await deps.clients(target);
   return runStep(deps, target.incidentId, 'capture-volatile-evidence', input, () =>
     captureVolatileEvidence(
       clients,
-      { ledger: deps.ledger, now: () => deps.clock.now(), sleep },
+      { ledger: deps.ledger, now: () => deps.clock.now(), sleep, evidenceS3: deps.evidenceS3 },
       target,
       config,
     ),

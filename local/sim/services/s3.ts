@@ -23,7 +23,8 @@ import type {
   PutPublicAccessBlockCommandOutput,
 } from '@aws-sdk/client-s3';
 import { addBucket, sha256Base64, storeObject } from '../build';
-import type { SimBucket, SimObject, SimPublicAccessBlock } from '../model';
+import type { SimBucket, SimModel, SimObject, SimPublicAccessBlock } from '../model';
+import { authorize } from '../policy';
 import { type HandlerTable, type OpContext, op, toDate } from './common';
 
 /** Reads any body the SDK accepts for PutObject (string, bytes, Node stream, Blob) into bytes. */
@@ -76,9 +77,44 @@ function bucket(ctx: OpContext, name: string | undefined, head = false): SimBuck
   return found;
 }
 
+const objectArn = (bucketName: string, key: string) => `arn:aws:s3:::${bucketName}/${key}`;
+
+/** The principal a call through an account's simulated clients is made as. */
+const callerOf = (ctx: OpContext) => ctx.model.callerRoleArn(ctx.target.accountId);
+
+/** 403 as S3 answers it: a HEAD has no body, so the SDK only sees the status (`Forbidden`). */
+function denied(ctx: OpContext, head: boolean): Error {
+  return head
+    ? ctx.error('Forbidden', 'Forbidden', { status: 403 })
+    : ctx.error('AccessDenied', 'Access Denied', { status: 403 });
+}
+
+/**
+ * An object the caller may read (s3:GetObject). A missing key answers 404 only when the caller also holds
+ * s3:ListBucket on the bucket with no condition the request cannot meet (a HeadObject/GetObject carries no
+ * s3:prefix); otherwise 403, so the caller cannot learn what does not exist (S3 API Reference, HeadObject).
+ */
 function object(ctx: OpContext, b: SimBucket, key: string | undefined, head = false): SimObject {
+  const principal = callerOf(ctx);
+  const k = key ?? '';
+  if (
+    !authorize(
+      ctx.model,
+      { principal, action: 's3:GetObject', resource: objectArn(b.name, k) },
+      b.ownerAccountId,
+      b.policy,
+    )
+  )
+    throw denied(ctx, head);
   const found = key !== undefined ? b.objects[key] : undefined;
   if (!found) {
+    const mayList = authorize(
+      ctx.model,
+      { principal, action: 's3:ListBucket', resource: `arn:aws:s3:::${b.name}` },
+      b.ownerAccountId,
+      b.policy,
+    );
+    if (!mayList) throw denied(ctx, head);
     throw ctx.error(
       head ? 'NotFound' : 'NoSuchKey',
       head ? 'NotFound' : 'The specified key does not exist.',
@@ -88,6 +124,77 @@ function object(ctx: OpContext, b: SimBucket, key: string | undefined, head = fa
     );
   }
   return found;
+}
+
+export interface ObjectWrite {
+  /** Who writes (a role ARN): the caller, a presigned URL's signer, or an instance's role. */
+  principal: string;
+  bucket: SimBucket;
+  key: string;
+  body: Uint8Array;
+  /** `*` = create only (S3 conditional write). */
+  ifNoneMatch?: string;
+  serverSideEncryption?: string;
+  kmsKeyId?: string;
+  contentType?: string;
+  metadata?: Record<string, string>;
+  /** The upload carried a SHA-256 checksum (then S3 stores and reports it). */
+  sha256Given?: boolean;
+}
+
+export type ObjectWriteResult =
+  | { ok: true; object: SimObject }
+  | { ok: false; status: number; code: string; message: string };
+
+/**
+ * One PutObject as S3 decides it, whoever sends it: authorized as `principal` (identity and bucket policy, with
+ * the SSE headers as condition keys), then the conditional write (`If-None-Match: *` → 412 when the key exists),
+ * then encryption: no SSE header → the bucket default (its key); `aws:kms` with no key id → the AWS managed key
+ * `aws/s3` (S3 API Reference, PutObject).
+ */
+export function writeObject(model: SimModel, w: ObjectWrite): ObjectWriteResult {
+  const context: Record<string, string> = {
+    ...(w.serverSideEncryption ? { 's3:x-amz-server-side-encryption': w.serverSideEncryption } : {}),
+    ...(w.kmsKeyId ? { 's3:x-amz-server-side-encryption-aws-kms-key-id': w.kmsKeyId } : {}),
+    ...(w.ifNoneMatch !== undefined ? { 's3:if-none-match': w.ifNoneMatch } : {}),
+  };
+  const request = {
+    principal: w.principal,
+    action: 's3:PutObject',
+    resource: objectArn(w.bucket.name, w.key),
+    context,
+  };
+  if (!authorize(model, request, w.bucket.ownerAccountId, w.bucket.policy)) {
+    return { ok: false, status: 403, code: 'AccessDenied', message: 'Access Denied' };
+  }
+  if (w.ifNoneMatch !== undefined) {
+    if (w.ifNoneMatch !== '*') {
+      return { ok: false, status: 501, code: 'NotImplemented', message: 'If-None-Match accepts only *' };
+    }
+    if (w.bucket.objects[w.key]) {
+      return {
+        ok: false,
+        status: 412,
+        code: 'PreconditionFailed',
+        message: 'At least one of the pre-conditions you specified did not hold',
+      };
+    }
+  }
+  const sse = w.serverSideEncryption ?? w.bucket.defaultEncryption?.sseAlgorithm ?? 'AES256';
+  const kmsKeyId =
+    sse === 'aws:kms'
+      ? w.serverSideEncryption
+        ? (w.kmsKeyId ?? 'alias/aws/s3')
+        : (w.bucket.defaultEncryption?.kmsKeyId ?? 'alias/aws/s3')
+      : undefined;
+  const stored = storeObject(model, w.bucket, w.key, w.body, {
+    ...(w.contentType ? { contentType: w.contentType } : {}),
+    ...(w.metadata ? { metadata: w.metadata } : {}),
+    serverSideEncryption: sse,
+  });
+  if (kmsKeyId) stored.kmsKeyId = kmsKeyId;
+  stored.checksumAlgorithm = w.sha256Given ? 'SHA256' : 'CRC64NVME';
+  return { ok: true, object: stored };
 }
 
 function blockConfig(config: Partial<SimPublicAccessBlock> | undefined): SimPublicAccessBlock {
@@ -146,14 +253,24 @@ export const s3Handlers: HandlerTable = {
     ) {
       throw ctx.error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
     }
-    const stored = storeObject(ctx.model, b, input.Key, body, {
+    const written = writeObject(ctx.model, {
+      principal: callerOf(ctx),
+      bucket: b,
+      key: input.Key,
+      body,
+      ...(input.IfNoneMatch !== undefined ? { ifNoneMatch: input.IfNoneMatch } : {}),
+      ...(input.ServerSideEncryption ? { serverSideEncryption: input.ServerSideEncryption } : {}),
+      ...(input.SSEKMSKeyId ? { kmsKeyId: input.SSEKMSKeyId } : {}),
       ...(input.ContentType ? { contentType: input.ContentType } : {}),
       ...(input.Metadata ? { metadata: input.Metadata } : {}),
-      serverSideEncryption: input.ServerSideEncryption ?? 'AES256',
+      sha256Given: input.ChecksumSHA256 !== undefined || input.ChecksumAlgorithm === 'SHA256',
     });
+    if (!written.ok) throw ctx.error(written.code, written.message, { status: written.status });
+    const stored = written.object;
     return {
       ETag: stored.etag,
       ServerSideEncryption: stored.serverSideEncryption as PutObjectCommandOutput['ServerSideEncryption'],
+      ...(stored.kmsKeyId ? { SSEKMSKeyId: stored.kmsKeyId } : {}),
       ...(input.ChecksumSHA256 !== undefined || input.ChecksumAlgorithm === 'SHA256'
         ? { ChecksumSHA256: stored.checksumSha256 }
         : {}),
@@ -171,7 +288,10 @@ export const s3Handlers: HandlerTable = {
       ...(o.serverSideEncryption
         ? { ServerSideEncryption: o.serverSideEncryption as HeadObjectCommandOutput['ServerSideEncryption'] }
         : {}),
-      ...(input.ChecksumMode === 'ENABLED' ? { ChecksumSHA256: o.checksumSha256 } : {}),
+      ...(o.kmsKeyId ? { SSEKMSKeyId: o.kmsKeyId } : {}),
+      ...(input.ChecksumMode === 'ENABLED' && o.checksumAlgorithm !== 'CRC64NVME'
+        ? { ChecksumSHA256: o.checksumSha256 }
+        : {}),
     };
   }),
 
@@ -184,7 +304,9 @@ export const s3Handlers: HandlerTable = {
       LastModified: toDate(o.lastModified),
       Metadata: { ...o.metadata },
       ...(o.contentType ? { ContentType: o.contentType } : {}),
-      ...(input.ChecksumMode === 'ENABLED' ? { ChecksumSHA256: o.checksumSha256 } : {}),
+      ...(input.ChecksumMode === 'ENABLED' && o.checksumAlgorithm !== 'CRC64NVME'
+        ? { ChecksumSHA256: o.checksumSha256 }
+        : {}),
     };
   }),
 
@@ -197,6 +319,18 @@ export const s3Handlers: HandlerTable = {
   ListObjectsV2: op<ListObjectsV2CommandInput, ListObjectsV2CommandOutput>((ctx, input) => {
     const b = bucket(ctx, input.Bucket);
     const prefix = input.Prefix ?? '';
+    const mayList = authorize(
+      ctx.model,
+      {
+        principal: callerOf(ctx),
+        action: 's3:ListBucket',
+        resource: `arn:aws:s3:::${b.name}`,
+        context: input.Prefix !== undefined ? { 's3:prefix': input.Prefix } : {},
+      },
+      b.ownerAccountId,
+      b.policy,
+    );
+    if (!mayList) throw denied(ctx, false);
     const keys = Object.keys(b.objects)
       .filter((k) => k.startsWith(prefix))
       .sort();

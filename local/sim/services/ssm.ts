@@ -12,11 +12,12 @@ import type {
   SendCommandCommandOutput,
 } from '@aws-sdk/client-ssm';
 import type { AwsTarget } from '../../../workflow/aws/clients';
-import { storeObject } from '../build';
 import type { SimCommand, SimInvocation, SimModel } from '../model';
+import { checkPresignedPut } from '../presigned';
 import { allowsTcpPort } from '../sg-rules';
-import { simulateShell } from '../shell';
+import { runShell, type ShellPutResult } from '../shell';
 import { copy, type HandlerTable, type OpContext, op, toDate } from './common';
+import { writeObject } from './s3';
 
 const DOCUMENTS: Record<string, { plugin: string; folder: string }> = {
   'AWS-RunShellScript': { plugin: 'aws:runShellScript', folder: 'awsrunShellScript' },
@@ -53,6 +54,104 @@ export function agentReachable(model: SimModel, target: AwsTarget, instanceId: s
   );
 }
 
+/**
+ * Can the instance reach S3 over HTTPS? A security group on one of its ENIs must allow TCP 443 out to 0.0.0.0/0,
+ * or to the prefix list of the VPC's S3 gateway endpoint. A stopped instance reaches nothing.
+ */
+export function s3Reachable(model: SimModel, target: AwsTarget, instanceId: string): boolean {
+  if (!model.ssmNeedsNetwork) return true;
+  const ec2 = model.ec2(target);
+  const instance = ec2.instances[instanceId];
+  if (!instance) return true;
+  if (instance.state !== 'running') return false;
+  const s3Lists = new Set(
+    Object.values(ec2.vpcEndpoints)
+      .filter((e) => e.vpcId === instance.vpcId && e.type === 'Gateway' && /\.s3$/.test(e.serviceName))
+      .flatMap((e) => (e.prefixListId ? [e.prefixListId] : [])),
+  );
+  return instance.networkInterfaceIds.some((eniId) =>
+    (ec2.networkInterfaces[eniId]?.groupIds ?? []).some((groupId) =>
+      (ec2.securityGroups[groupId]?.egress ?? []).some(
+        (rule) =>
+          allowsTcpPort(rule, 443) &&
+          (rule.cidrIpv4 === '0.0.0.0/0' ||
+            rule.cidrIpv6 === '::/0' ||
+            (rule.prefixListId !== undefined && s3Lists.has(rule.prefixListId))),
+      ),
+    ),
+  );
+}
+
+/** The role an instance's credentials belong to now (its instance profile's role), if it has one. */
+export function instanceRoleArn(model: SimModel, instanceId: string): string | undefined {
+  const found = model.findInstance(instanceId);
+  const profileArn = found?.instance.iamInstanceProfile?.arn;
+  if (!found || !profileArn) return undefined;
+  const profileName = profileArn.split('/').pop() ?? '';
+  const roleName = model.iam(found.target.accountId).instanceProfiles[profileName]?.roleNames[0];
+  return roleName ? `arn:aws:iam::${found.target.accountId}:role/${roleName}` : undefined;
+}
+
+interface DocumentParameter {
+  type?: string;
+  default?: string;
+  allowedPattern?: string;
+}
+interface CustomDocument {
+  parameters: Record<string, DocumentParameter>;
+  runCommand: string[];
+}
+
+/** A custom document of the account (schema 2.2, one aws:runShellScript step), if it exists. */
+function customDocument(ctx: OpContext, name: string | undefined): CustomDocument | undefined {
+  const stored = name ? ctx.model.region(ctx.target).ssm.documents?.[name] : undefined;
+  if (!stored) return undefined;
+  const content = JSON.parse(stored.content) as {
+    parameters?: Record<string, DocumentParameter>;
+    mainSteps?: { action?: string; inputs?: { runCommand?: string[] } }[];
+  };
+  const step = content.mainSteps?.find((m) => m.action === 'aws:runShellScript');
+  return { parameters: content.parameters ?? {}, runCommand: step?.inputs?.runCommand ?? [] };
+}
+
+/** The script an invocation runs: the commands of AWS-RunShellScript, or the document's with {{ parameters }}. */
+function scriptOf(ctx: OpContext, command: SimCommand): string[] {
+  const custom = customDocument(ctx, command.documentName);
+  if (!custom) return command.parameters.commands ?? command.parameters.Commands ?? [];
+  const value = (name: string) =>
+    command.parameters[name]?.[0] ?? custom.parameters[name]?.default ?? `{{ ${name} }}`;
+  return custom.runCommand.map((line) =>
+    line.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => value(name)),
+  );
+}
+
+/** A PUT from the instance to a presigned URL: network first, then what S3 checks, then the write as the signer. */
+function presignedPut(
+  ctx: OpContext,
+  instanceId: string,
+  url: string,
+  headers: Record<string, string>,
+  body: Uint8Array,
+): ShellPutResult {
+  const found = ctx.model.findInstance(instanceId);
+  if (found && !s3Reachable(ctx.model, found.target, instanceId)) {
+    return { status: 0, curlExit: 28, message: 'Failed to connect: Connection timed out' };
+  }
+  const check = checkPresignedPut(ctx.model, url, headers, body);
+  if (!check.ok || !check.bucket || !check.key || !check.principal) return { status: check.status };
+  const bucket = ctx.model.state.buckets[check.bucket];
+  if (!bucket) return { status: 404 };
+  const ifNoneMatch = Object.entries(headers).find(([k]) => k.toLowerCase() === 'if-none-match')?.[1];
+  const written = writeObject(ctx.model, {
+    principal: check.principal,
+    bucket,
+    key: check.key,
+    body,
+    ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}),
+  });
+  return { status: written.ok ? 200 : written.status };
+}
+
 function pingStatus(ctx: OpContext, instanceId: string): string {
   const managed = ctx.model.region(ctx.target).ssm.managedInstances[instanceId];
   if (!managed) return 'Unknown';
@@ -67,20 +166,39 @@ function finish(ctx: OpContext, command: SimCommand, invocation: SimInvocation):
   const eni = found
     ? ctx.model.ec2(found.target).networkInterfaces[found.instance.networkInterfaceIds[0] ?? '']
     : undefined;
-  invocation.stdout =
-    invocation.status === 'Success' || invocation.status === 'Failed'
-      ? simulateShell(command.parameters.commands ?? command.parameters.Commands ?? [], {
-          instanceId: invocation.instanceId,
-          privateIp: eni?.privateIpAddress ?? '10.0.0.1',
-          now: ctx.model.iso(),
-        })
-      : '';
+  const ran = invocation.status === 'Success' || invocation.status === 'Failed';
+  const uploads: NonNullable<SimInvocation['uploads']> = [];
+  const run = ran
+    ? runShell(scriptOf(ctx, command), {
+        instanceId: invocation.instanceId,
+        privateIp: eni?.privateIpAddress ?? '10.0.0.1',
+        now: ctx.model.iso(),
+        put: (url, headers, body) => {
+          const result = presignedPut(ctx, invocation.instanceId, url, headers, body);
+          uploads.push({ url, status: result.status });
+          return result;
+        },
+      })
+    : undefined;
+  invocation.stdout = run?.stdout ?? '';
+  if (uploads.length) invocation.uploads = uploads;
+  if (run && run.exitCode !== 0) invocation.status = 'Failed';
   const bucket = command.outputS3BucketName ? ctx.model.state.buckets[command.outputS3BucketName] : undefined;
   if (bucket && invocation.stdout) {
     const folder = DOCUMENTS[command.documentName]?.folder ?? 'aws';
     const prefix = command.outputS3KeyPrefix ? `${command.outputS3KeyPrefix.replace(/\/$/, '')}/` : '';
     const key = `${prefix}${command.commandId}/${invocation.instanceId}/${folder}/0.${folder}/stdout`;
-    storeObject(ctx.model, bucket, key, new TextEncoder().encode(invocation.stdout));
+    // The agent uploads with the instance's own credentials (its current role), not the caller's. A refused
+    // upload leaves no object; the agent only logs AccessDenied and the command still reports its status.
+    const role = instanceRoleArn(ctx.model, invocation.instanceId);
+    if (role && (!found || s3Reachable(ctx.model, found.target, invocation.instanceId))) {
+      writeObject(ctx.model, {
+        principal: role,
+        bucket,
+        key,
+        body: new TextEncoder().encode(invocation.stdout),
+      });
+    }
     invocation.outputUrl = `https://s3.${bucket.region}.amazonaws.com/${bucket.name}/${key}`;
   }
 }
@@ -182,7 +300,8 @@ export const ssmHandlers: HandlerTable = {
   SendCommand: op<SendCommandCommandInput, SendCommandCommandOutput>((ctx, input) => {
     const ssm = ctx.model.region(ctx.target).ssm;
     const document = input.DocumentName ? DOCUMENTS[input.DocumentName] : undefined;
-    if (!document)
+    const custom = document ? undefined : customDocument(ctx, input.DocumentName);
+    if (!document && !custom)
       throw ctx.error('InvalidDocument', `Document ${input.DocumentName} does not exist in your account`);
     const fromTargets = (input.Targets ?? [])
       .filter((t) => t.Key === 'InstanceIds')
@@ -198,7 +317,22 @@ export const ssmHandlers: HandlerTable = {
       );
     }
     const parameters = copy(input.Parameters ?? {});
-    if (!parameters.commands?.length)
+    if (custom) {
+      // Parameters are checked against the document: declared names only, every one without a default given,
+      // each value matching its allowedPattern (SSM documents, parameters element).
+      for (const [name, values] of Object.entries(parameters)) {
+        const declared = custom.parameters[name];
+        if (!declared)
+          throw ctx.error('InvalidParameters', `Parameter "${name}" is not declared by the document.`);
+        const pattern = declared.allowedPattern ? new RegExp(declared.allowedPattern) : undefined;
+        if (values.length !== 1 || (pattern && !pattern.test(values[0] ?? '')))
+          throw ctx.error('InvalidParameters', `Parameter "${name}" does not match its allowed pattern.`);
+      }
+      for (const [name, declared] of Object.entries(custom.parameters)) {
+        if (declared.default === undefined && !parameters[name]?.length)
+          throw ctx.error('InvalidParameters', `Parameter "${name}" is required.`);
+      }
+    } else if (!parameters.commands?.length)
       throw ctx.error('InvalidParameters', 'Parameter "commands" is required.');
     if ((input.Comment ?? '').length > 100)
       throw ctx.error('ValidationException', 'Comment must be at most 100 characters');
@@ -252,7 +386,7 @@ export const ssmHandlers: HandlerTable = {
           'An error occurred (InvocationDoesNotExist) when calling the GetCommandInvocation operation',
         );
       }
-      const document = DOCUMENTS[command.documentName];
+      const document = DOCUMENTS[command.documentName] ?? { plugin: 'capture' };
       const terminal = TERMINAL.has(invocation.status);
       const responseCode = invocation.status === 'Success' ? 0 : invocation.status === 'Failed' ? 1 : -1;
       return {

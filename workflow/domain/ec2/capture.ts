@@ -1,6 +1,8 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
+  type GetCommandInvocationCommandOutput,
   ListCommandsCommand,
   SendCommandCommand,
 } from '@aws-sdk/client-ssm';
@@ -8,45 +10,74 @@ import { aws, isAwsError } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import type { WorkflowSettings } from '../../config';
 import type { Ledger } from '../../ledger/ledger';
+import type { EvidenceItem } from '../../ledger/types';
 import type { StepOutcome } from '../../tasks/step';
-import { evidencePrefix } from './evidence';
+import {
+  CAPTURE_DOCUMENT_NAME,
+  CAPTURE_SECTIONS,
+  type CaptureSection,
+  urlParameter,
+} from './capture-document';
+import { evidencePrefix, listEvidenceKeys, presignEvidencePut, storedSha256 } from './evidence';
+
+export interface CapturedObject {
+  section: CaptureSection;
+  /** s3://bucket/key */
+  id: string;
+  sha256: string;
+}
 
 export interface CaptureOutput {
   status: 'captured' | 'skipped' | 'timed-out' | 'failed';
   commandId?: string;
   detail: string;
+  /** The objects that landed, verified and hashed (each is in the ledger's evidence manifest). */
+  objects?: CapturedObject[];
+  /** Sections with no object after the command ended. */
+  missing?: CaptureSection[];
 }
 
-/** The volatile-evidence script: processes, connections, logged-in users, loaded modules (and optionally memory). */
-export function captureScript(memoryCapture: boolean): string[] {
-  const lines = [
-    'set -u',
-    'echo "== date"; date -u +%Y-%m-%dT%H:%M:%SZ',
-    'echo "== processes"; ps auxww',
-    'echo "== connections"; (ss -tanup || netstat -tanup) 2>&1',
-    'echo "== logged-in users"; who -a; w',
-    'echo "== loaded modules"; lsmod; cat /proc/modules',
-    'echo "== last logins"; last -n 50 2>&1 || true',
-  ];
-  if (memoryCapture) {
-    // AVML is a static binary (no compiling on the target); it fails under kernel lockdown, which is reported.
-    lines.push(
-      'echo "== memory"; (command -v avml && avml --compress /var/tmp/airlock-memory.lime.zst) 2>&1 || echo "avml unavailable"',
-    );
-  }
-  return lines;
+export interface CaptureContext {
+  ledger: Ledger;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  /** S3 in Airlock's own account: signs the upload URLs and verifies what landed (never the instance's role). */
+  evidenceS3: S3Client;
 }
+
+/** The evidence key of one section of an incident's volatile capture. */
+export const volatileKey = (incidentId: string, section: CaptureSection) =>
+  `${evidencePrefix(incidentId)}/volatile/${section}.txt`;
 
 const TERMINAL = new Set(['Success', 'Failed', 'Cancelled', 'TimedOut', 'Cancelling']);
 
 /**
- * b. Starts volatile evidence capture through SSM Run Command on SSM-managed instances, output to the evidence
- * bucket (never inline), and waits at most `captureBoundSeconds`. Check-before-act: a command already sent for
- * this incident (found by its comment) is not sent again.
+ * How long an upload URL lives: the delivery window (SendCommand TimeoutSeconds) plus the execution bound plus a
+ * little slack, i.e. a few minutes; never longer than an hour.
+ */
+export function urlLifetimeSeconds(config: WorkflowSettings): number {
+  return Math.min(3600, deliveryTimeoutSeconds(config) + config.captureBoundSeconds + 30);
+}
+
+const deliveryTimeoutSeconds = (config: WorkflowSettings) => Math.max(30, config.captureBoundSeconds);
+
+/** The first lines of the command's output that explain a failed upload (curl's error, the script's note). */
+function uploadErrors(invocation: GetCommandInvocationCommandOutput | undefined): string[] {
+  const lines = (invocation?.StandardOutputContent ?? '').split('\n');
+  return lines.filter((l) => /^curl: \(\d+\)|^upload failed:/.test(l)).slice(0, 4);
+}
+
+/**
+ * b. Volatile evidence through SSM Run Command (the Airlock-Capture document) on SSM-managed instances, bounded
+ * by `captureBoundSeconds`. Each section is PUT by the instance to a presigned URL signed here with Airlock's own
+ * role, so every object is written by a principal the evidence bucket admits and the instance holds no S3 access.
+ * After the command ends, each expected object is checked as Airlock's role and its SHA-256 goes to the manifest;
+ * a section with no object is a failed capture, never evidence. Check-before-act: a command already sent for this
+ * incident (found by its comment) is not sent again.
  */
 export async function captureVolatileEvidence(
   clients: AwsClients,
-  ctx: { ledger: Ledger; now: () => Date; sleep: (ms: number) => Promise<void> },
+  ctx: CaptureContext,
   target: { incidentId: string; instanceId: string },
   config: WorkflowSettings,
 ): Promise<StepOutcome<CaptureOutput>> {
@@ -73,21 +104,29 @@ export async function captureVolatileEvidence(
   );
   let commandId = existing.Commands?.find((c) => c.Comment === comment)?.CommandId;
   if (!commandId) {
+    const signedAt = ctx.now();
+    const urls: Record<string, string[]> = {};
+    for (const section of CAPTURE_SECTIONS) {
+      urls[urlParameter(section.name)] = [
+        await presignEvidencePut(
+          ctx.evidenceS3,
+          config.evidenceBucket,
+          volatileKey(target.incidentId, section.name),
+          urlLifetimeSeconds(config),
+          signedAt,
+        ),
+      ];
+    }
     const sent = await aws(
       'ssm:SendCommand',
       () =>
         clients.ssm.send(
           new SendCommandCommand({
             InstanceIds: [target.instanceId],
-            DocumentName: 'AWS-RunShellScript',
+            DocumentName: CAPTURE_DOCUMENT_NAME,
             Comment: comment,
-            TimeoutSeconds: Math.max(30, config.captureBoundSeconds),
-            Parameters: {
-              commands: captureScript(config.memoryCapture),
-              executionTimeout: [String(config.captureBoundSeconds)],
-            },
-            OutputS3BucketName: config.evidenceBucket,
-            OutputS3KeyPrefix: `${evidencePrefix(target.incidentId)}/volatile`,
+            TimeoutSeconds: deliveryTimeoutSeconds(config),
+            Parameters: { executionTimeout: [String(config.captureBoundSeconds)], ...urls },
           }),
         ),
       { idempotent: false },
@@ -95,13 +134,13 @@ export async function captureVolatileEvidence(
     commandId = sent.Command?.CommandId;
     if (!commandId) throw new Error('ssm:SendCommand returned no command id');
   }
-  const location = `s3://${config.evidenceBucket}/${evidencePrefix(target.incidentId)}/volatile/${commandId}/`;
 
   const deadline = ctx.now().getTime() + config.captureBoundSeconds * 1000;
   let status = 'Pending';
+  let invocation: GetCommandInvocationCommandOutput | undefined;
   for (let poll = 0; ; poll++) {
     try {
-      const invocation = await aws('ssm:GetCommandInvocation', () =>
+      invocation = await aws('ssm:GetCommandInvocation', () =>
         clients.ssm.send(
           new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: target.instanceId }),
         ),
@@ -114,24 +153,52 @@ export async function captureVolatileEvidence(
     await ctx.sleep(Math.min(2000, 250 * 2 ** poll));
   }
 
-  if (status === 'Success') {
-    await ctx.ledger.addEvidence(target.incidentId, [
-      { id: location, kind: 'volatile', at: ctx.now().toISOString() },
-    ]);
+  // Verify as Airlock's own role: which objects landed, and their SHA-256.
+  const present = await listEvidenceKeys(
+    ctx.evidenceS3,
+    config.evidenceBucket,
+    `${evidencePrefix(target.incidentId)}/volatile/`,
+  );
+  const objects: CapturedObject[] = [];
+  const missing: CaptureSection[] = [];
+  for (const section of CAPTURE_SECTIONS) {
+    const key = volatileKey(target.incidentId, section.name);
+    if (!present.has(key)) {
+      missing.push(section.name);
+      continue;
+    }
+    const sha256 = await storedSha256(ctx.evidenceS3, config.evidenceBucket, key);
+    objects.push({ section: section.name, id: `s3://${config.evidenceBucket}/${key}`, sha256 });
+  }
+  if (objects.length) {
+    const at = ctx.now().toISOString();
+    await ctx.ledger.addEvidence(
+      target.incidentId,
+      objects.map((o): EvidenceItem => ({ id: o.id, kind: 'volatile', sha256: o.sha256, at })),
+    );
+  }
+
+  const timedOut = !TERMINAL.has(status);
+  if (!timedOut && status === 'Success' && missing.length === 0) {
     return {
-      output: { status: 'captured', commandId, detail: location },
-      summary: `Volatile evidence captured (processes, connections, users, modules) to ${location}`,
-      ids: [commandId],
+      output: { status: 'captured', commandId, detail: `${objects.length} objects verified`, objects },
+      summary: `Volatile evidence captured and verified: ${objects.map((o) => o.section).join(', ')} (SHA-256 of each in the manifest)`,
+      ids: [commandId, ...objects.map((o) => o.id)],
     };
   }
-  const timedOut = !TERMINAL.has(status);
-  const detail = timedOut
-    ? `still ${status} after the ${config.captureBoundSeconds}s bound; isolating anyway`
-    : `command ${status}`;
+  const reasons = [
+    timedOut
+      ? `still ${status} after the ${config.captureBoundSeconds}s bound; isolating anyway`
+      : `command ${status}`,
+    ...(missing.length ? [`no object for ${missing.join(', ')}`] : []),
+    ...uploadErrors(invocation),
+  ];
+  const detail = reasons.join('; ');
+  const kept = objects.length ? ` (kept as evidence: ${objects.map((o) => o.section).join(', ')})` : '';
   return {
-    output: { status: timedOut ? 'timed-out' : 'failed', commandId, detail },
+    output: { status: timedOut ? 'timed-out' : 'failed', commandId, detail, objects, missing },
     status: 'failed',
-    summary: `Volatile capture ${timedOut ? 'timed out' : 'failed'}: ${detail}`,
-    ids: [commandId],
+    summary: `Capture failed: ${detail}${kept}`,
+    ids: [commandId, ...objects.map((o) => o.id)],
   };
 }

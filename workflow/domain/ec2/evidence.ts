@@ -1,14 +1,47 @@
 import { createHash } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { aws, isAwsError } from '../../aws/call';
 import type { EvidenceItem } from '../../ledger/types';
 
 export const evidencePrefix = (incidentId: string) => `incidents/${incidentId}`;
 
+export interface EvidenceWriteOptions {
+  /**
+   * The evidence bucket's KMS key, when configured: sent as the SSE-KMS key id. Without it no SSE header is sent,
+   * so the bucket's default encryption (the stack's key) applies. Never `aws:kms` alone: S3 would then use the AWS
+   * managed key aws/s3, not the stack's.
+   */
+  kmsKeyId?: string;
+}
+
+const hex = (base64: string) => Buffer.from(base64, 'base64').toString('hex');
+
+/** The SHA-256 (hex) of a stored object: its stored checksum when S3 has one, else its bytes hashed. */
+export async function storedSha256(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const head = await aws(`s3:HeadObject ${key}`, () =>
+    s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })),
+  );
+  if (head.ChecksumSHA256 && !head.ChecksumSHA256.includes('-')) return hex(head.ChecksumSHA256);
+  const object = await aws(`s3:GetObject ${key}`, () =>
+    s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
+  );
+  const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /**
- * Writes one evidence object to the evidence bucket (in the Airlock account, with Airlock's own credentials) with its SHA-256 (S3 verifies it on upload), check-before-act: an object already
- * present under the key is not written again, and its stored checksum is reported.
+ * Writes one evidence object to the evidence bucket (in the Airlock account, with Airlock's own credentials) with
+ * its SHA-256 (S3 verifies it on upload). A conditional write (`If-None-Match: *`): S3 creates the key only if it is
+ * absent and answers 412 otherwise, so a retry never overwrites evidence and needs no HEAD first (a HEAD of a
+ * missing key answers 403, not 404, without an unconditioned s3:ListBucket). On 412 the stored object's SHA-256 is
+ * reported.
  */
 export async function putEvidenceObject(
   s3: S3Client,
@@ -18,35 +51,74 @@ export async function putEvidenceObject(
   kind: EvidenceItem['kind'],
   contentType: string,
   at: Date,
+  options: EvidenceWriteOptions = {},
 ): Promise<EvidenceItem> {
   const sha256 = createHash('sha256').update(body).digest();
   const id = `s3://${bucket}/${key}`;
   try {
-    const head = await aws(`s3:HeadObject ${key}`, () =>
-      s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })),
+    await aws(
+      `s3:PutObject ${key}`,
+      () =>
+        s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentType: contentType,
+            ChecksumSHA256: sha256.toString('base64'),
+            IfNoneMatch: '*',
+            ...(options.kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: options.kmsKeyId } : {}),
+          }),
+        ),
+      { idempotent: false },
     );
-    const stored = head.ChecksumSHA256
-      ? Buffer.from(head.ChecksumSHA256, 'base64').toString('hex')
-      : undefined;
-    return { id, kind, sha256: stored ?? sha256.toString('hex'), at: at.toISOString() };
   } catch (error) {
-    if (
-      !isAwsError(error, 'NotFound', 'NoSuchKey') &&
-      !(error instanceof Error && error.name === 'ResourceNotFoundError')
-    )
-      throw error;
+    if (!isAwsError(error, 'PreconditionFailed')) throw error;
+    return { id, kind, sha256: await storedSha256(s3, bucket, key), at: at.toISOString() };
   }
-  await aws(`s3:PutObject ${key}`, () =>
-    s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentType: contentType,
-        ChecksumSHA256: sha256.toString('base64'),
-        ServerSideEncryption: 'aws:kms',
-      }),
-    ),
-  );
   return { id, kind, sha256: sha256.toString('hex'), at: at.toISOString() };
+}
+
+/**
+ * A presigned PUT URL for one evidence key, signed with the credentials of `s3` (Airlock's own role, which the
+ * bucket admits), valid `expiresInSeconds` from `at`. It carries `If-None-Match: *` as a signed header, so it can
+ * create its key once and never overwrite it, and no SSE header (the bucket default key applies). The SDK's default
+ * flexible checksum (a CRC32 of the empty body, put in the URL) is turned off: the body is not known when signing.
+ */
+export async function presignEvidencePut(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  expiresInSeconds: number,
+  at: Date,
+): Promise<string> {
+  const signer = new S3Client({
+    region: s3.config.region,
+    credentials: s3.config.credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  return getSignedUrl(signer, new PutObjectCommand({ Bucket: bucket, Key: key, IfNoneMatch: '*' }), {
+    expiresIn: expiresInSeconds,
+    signingDate: at,
+  });
+}
+
+/** The keys present under a prefix (ListObjectsV2 with the prefix: the grant's s3:prefix condition holds). */
+export async function listEvidenceKeys(s3: S3Client, bucket: string, prefix: string): Promise<Set<string>> {
+  const keys = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await aws(`s3:ListObjectsV2 ${prefix}`, () =>
+      s3.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: prefix,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      ),
+    );
+    for (const o of page.Contents ?? []) if (o.Key) keys.add(o.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
 }
