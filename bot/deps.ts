@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackSettings } from '../workflow/config';
 import type { Planner } from '../workflow/domain/plan';
 import type { Ledger } from '../workflow/ledger/ledger';
+import type { RequestNonces } from '../workflow/ledger/request-nonces';
 import type { IncidentRecord } from '../workflow/ledger/types';
 import type { Logger } from '../workflow/log';
 import type { Clock, Executions } from '../workflow/ports';
@@ -42,6 +43,8 @@ export interface BotDeps {
   scope: { homeAccountId: string; defaultRegion: string };
   clock: Clock;
   log: Logger;
+  /** Requests already acted on (the door refuses replays); the HTTP bot keeps them in memory when unset. */
+  nonces?: RequestNonces;
 }
 
 /** What every bot task (Notify, RequestApproval, Escalate) is given. */

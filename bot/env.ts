@@ -18,7 +18,8 @@ function list(value: string | undefined): string[] {
 
 /**
  * SlackSettings from the environment CDK sets: SLACK_SOC_CHANNEL, SLACK_REVIEW_CHANNEL, SLACK_SOC_LEAD_USER_ID,
- * SLACK_RESPONDER_USER_IDS (comma-separated), SLACK_RESPONDER_GROUP_ID (optional), SLACK_FOUR_EYES (default true).
+ * SLACK_RESPONDER_USER_IDS (comma-separated), SLACK_RESPONDER_GROUP_ID (optional), SLACK_FOUR_EYES (default true),
+ * SLACK_TEAM_ID and SLACK_APP_ID (the workspace and app requests must come from).
  */
 export function slackSettingsFromEnv(env: Env): SlackSettings {
   return SlackSettingsSchema.parse({
@@ -28,5 +29,7 @@ export function slackSettingsFromEnv(env: Env): SlackSettings {
     responderUserIds: list(env.SLACK_RESPONDER_USER_IDS),
     ...(env.SLACK_RESPONDER_GROUP_ID ? { responderGroupId: env.SLACK_RESPONDER_GROUP_ID } : {}),
     fourEyes: env.SLACK_FOUR_EYES === undefined ? true : env.SLACK_FOUR_EYES !== 'false',
+    ...(env.SLACK_TEAM_ID ? { teamId: env.SLACK_TEAM_ID } : {}),
+    ...(env.SLACK_APP_ID ? { appId: env.SLACK_APP_ID } : {}),
   });
 }

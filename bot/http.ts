@@ -1,8 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App, HTTPReceiver } from '@slack/bolt';
+import { MemoryRequestNonces, type RequestNonces } from '../workflow/ledger/request-nonces';
 import { createBotApp } from './app';
 import { boltLogger } from './bolt-logger';
 import type { BotDeps } from './deps';
+import { admit, type DoorOptions } from './door';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -21,6 +24,8 @@ export interface HttpBotOptions {
    * runs and tests see the same timing and ordering as production.
    */
   processBeforeResponse?: boolean;
+  /** Requests already acted on; default: in memory (one process is one container). */
+  nonces?: RequestNonces;
 }
 
 export interface HttpBot {
@@ -58,6 +63,13 @@ export async function createHttpBot(options: HttpBotOptions): Promise<HttpBot> {
     deps: options.deps,
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
   });
+  guardDoor(receiver, {
+    signingSecret: options.signingSecret,
+    ...(options.deps.settings.teamId ? { teamId: options.deps.settings.teamId } : {}),
+    ...(options.deps.settings.appId ? { appId: options.deps.settings.appId } : {}),
+    nonces: options.nonces ?? options.deps.nonces ?? new MemoryRequestNonces(),
+    log: options.deps.log.child({ component: 'door' }),
+  });
   const server = await receiver.start({ port: options.port ?? 0, host });
   const { port } = server.address() as AddressInfo;
   return {
@@ -65,5 +77,51 @@ export async function createHttpBot(options: HttpBotOptions): Promise<HttpBot> {
     url: `http://${host}:${port}${SLACK_EVENTS_PATH}`,
     port,
     stop: () => receiver.stop(),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Puts the door (bot/door.ts) in front of Bolt's request listener for POSTs to the events path: the body is read
+ * once (Bolt reuses `rawBody`), and a refused or unreadable request is answered here, so nothing a client sends
+ * can crash the process.
+ */
+function guardDoor(receiver: HTTPReceiver, door: DoorOptions): void {
+  const bolt = receiver.requestListener;
+  receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || path !== SLACK_EVENTS_PATH) {
+      bolt(req, res);
+      return;
+    }
+    const refuse = (status: number) => {
+      if (!res.headersSent) res.writeHead(status);
+      res.end();
+    };
+    readBody(req)
+      .then(async (raw) => {
+        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+        const verdict = await admit(
+          {
+            header: (name) => {
+              const v = req.headers[name];
+              return Array.isArray(v) ? v[0] : v;
+            },
+            rawBody: raw.toString('utf8'),
+          },
+          door,
+        );
+        if (verdict.ok) bolt(req, res);
+        else refuse(verdict.status);
+      })
+      .catch((error: unknown) => {
+        door.log.warn({ err: error }, 'could not read a request');
+        refuse(400);
+      });
   };
 }

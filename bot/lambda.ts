@@ -4,6 +4,7 @@ import { createBotApp } from './app';
 import { AwsLambdaReceiver } from './bolt';
 import { boltLogger } from './bolt-logger';
 import type { BotDeps } from './deps';
+import { admit, type DoorOptions } from './door';
 import { type Env, requiredEnv } from './env';
 import { productionBotDeps } from './production';
 import { loadSlackSecret } from './secrets';
@@ -32,9 +33,9 @@ export interface LambdaBotOptions {
 export function createLambdaHandler(
   options: () => LambdaBotOptions,
 ): (event: AwsEvent, context: unknown) => Promise<AwsResponse> {
-  let ready: Promise<AwsHandler> | undefined;
+  let ready: Promise<{ handle: AwsHandler; door: DoorOptions }> | undefined;
   const log = createLogger('airlock-bot');
-  const init = async (): Promise<AwsHandler> => {
+  const init = async (): Promise<{ handle: AwsHandler; door: DoorOptions }> => {
     const o = options();
     const secret = await loadSlackSecret(o.secrets, o.secretArn);
     const deps = await o.deps();
@@ -52,16 +53,41 @@ export function createLambdaHandler(
       deps,
       ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
     });
-    return receiver.toHandler();
+    const door: DoorOptions = {
+      signingSecret: secret.signingSecret,
+      ...(deps.settings.teamId ? { teamId: deps.settings.teamId } : {}),
+      ...(deps.settings.appId ? { appId: deps.settings.appId } : {}),
+      ...(deps.nonces ? { nonces: deps.nonces } : {}),
+      log: deps.log.child({ component: 'door' }),
+    };
+    if (!door.teamId || !door.appId) {
+      deps.log.warn(
+        'SLACK_TEAM_ID / SLACK_APP_ID not set: requests are not checked against the workspace and app',
+      );
+    }
+    return { handle: receiver.toHandler(), door };
   };
   return async (event, context) => {
     ready ??= init().catch((error: unknown) => {
       ready = undefined;
       throw error;
     });
-    const handle = await ready;
+    const { handle, door } = await ready;
     try {
-      return await handle(event, context);
+      // Bolt decodes a base64 body as ASCII, which breaks the signature of any non-ASCII text: decode it here.
+      const body =
+        event.body && event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64').toString('utf8')
+          : (event.body ?? '');
+      const headers = Object.fromEntries(
+        Object.entries(event.headers ?? {}).map(([k, v]) => [
+          k.toLowerCase(),
+          v === undefined ? undefined : String(v),
+        ]),
+      );
+      const verdict = await admit({ header: (name) => headers[name], rawBody: body }, door);
+      if (!verdict.ok) return { statusCode: verdict.status, body: '' };
+      return await handle({ ...event, body, isBase64Encoded: false }, context);
     } catch (error) {
       log.warn({ err: error }, 'could not process a request');
       return { statusCode: 400, body: '' };

@@ -6,6 +6,7 @@ import type { Planner } from '../workflow/domain/plan';
 import { jsonEnv } from '../workflow/intake/lambda';
 import { SfnExecutions } from '../workflow/intake/sfn-executions';
 import { DynamoLedger } from '../workflow/ledger/dynamo-ledger';
+import { DynamoRequestNonces } from '../workflow/ledger/request-nonces';
 import { createLogger } from '../workflow/log';
 import { systemClock } from '../workflow/ports';
 import type { BotDeps } from './deps';
@@ -36,13 +37,11 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
   });
   const defaultRegion = env.DEFAULT_REGION ?? requiredEnv(env, 'AWS_REGION');
   const settings = jsonEnv(env, 'WORKFLOW_SETTINGS', WorkflowSettingsSchema);
-  const ledger = new DynamoLedger({
-    doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    tableName: requiredEnv(env, 'TABLE_NAME'),
-    clock,
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
   });
+  const tableName = requiredEnv(env, 'TABLE_NAME');
+  const ledger = new DynamoLedger({ doc, tableName, clock });
   const executions = new SfnExecutions({
     client: new SFNClient({}),
     stateMachineArn: requiredEnv(env, 'STATE_MACHINE_ARN'),
@@ -81,5 +80,6 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
     scope: { homeAccountId: scope.homeAccountId, defaultRegion },
     clock,
     log,
+    nonces: new DynamoRequestNonces({ doc, tableName }),
   };
 }

@@ -65,6 +65,9 @@ export const SlackSettingsSchema = z.object({
   responderGroupId: z.string().optional(),
   /** The requester of an /ir isolate may not approve their own request. */
   fourEyes: z.boolean().default(true),
+  /** The Slack workspace (team_id) and app (api_app_id) this deployment serves: requests from others are refused. */
+  teamId: z.string().optional(),
+  appId: z.string().optional(),
 });
 export type SlackSettings = z.infer<typeof SlackSettingsSchema>;
 

@@ -2,8 +2,13 @@
  * Requests exactly as Slack sends them (form bodies, block_actions payloads) and its v0 request signature. Used by
  * the drill CLI and workspace to act as a Slack user, and by the tests; the bot cannot tell these from Slack.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { BOT, CHANNELS, TEAM, USERS } from '../slack/workspace';
+
+/** Every real Slack request has its own trigger_id (the bot refuses a repeated one as a replay). */
+function freshTriggerId(): string {
+  return `${Date.now()}.${Math.floor(Math.random() * 1e12)}.${randomBytes(16).toString('hex')}`;
+}
 
 /** Slack's request signature: `v0=` + hex HMAC-SHA256(secret, `v0:{ts}:{raw body}`). */
 export function signRequest(
@@ -43,7 +48,7 @@ export function slashCommandBody(options: {
     api_app_id: BOT.appId,
     is_enterprise_install: 'false',
     response_url: options.responseUrl ?? 'https://hooks.slack.com/commands/T0AIRLOCK/1/abc',
-    trigger_id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+    trigger_id: freshTriggerId(),
   }).toString();
 }
 
@@ -75,7 +80,7 @@ export function blockActionPayload(options: {
       is_ephemeral: false,
       ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
     },
-    trigger_id: '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
+    trigger_id: freshTriggerId(),
     channel: { id: channel, name: channel.startsWith('D') ? 'directmessage' : 'soc-incidents' },
     message: {
       type: 'message',

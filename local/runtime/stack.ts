@@ -28,7 +28,7 @@ import { VirtualClock } from '../engine/clock';
 import { LocalEngine } from '../engine/engine';
 import { DEMO, HOME_ACCOUNT_ID, HOME_REGION, SimulatedAws, seedDemoEstate } from '../sim';
 import { FakeSlackApi } from '../slack/fake-api';
-import { BOT, CHANNELS, USERS } from '../slack/workspace';
+import { BOT, CHANNELS, TEAM, USERS } from '../slack/workspace';
 import { CALLBACK_KEYS, type LocalTaskHandlers, localTaskHandlers } from './task-handlers';
 import type { OfflineStack, OfflineStackOptions, TaskObserver } from './types';
 
@@ -103,6 +103,8 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     socLeadUserId: USERS.lead,
     responderUserIds: [USERS.responder, USERS.responder2],
     fourEyes: true,
+    teamId: TEAM.id,
+    appId: BOT.appId,
     ...options.slackSettings,
   });
 

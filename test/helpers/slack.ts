@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { BOT, CHANNELS, TEAM, USERS } from '../../local/slack/workspace';
 
 /** Slack's request signature: `v0=` + hex HMAC-SHA256(secret, `v0:{ts}:{raw body}`). */
@@ -9,6 +9,11 @@ export function signRequest(
 ): { 'x-slack-signature': string; 'x-slack-request-timestamp': string } {
   const signature = createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex');
   return { 'x-slack-signature': `v0=${signature}`, 'x-slack-request-timestamp': String(ts) };
+}
+
+/** A fresh trigger_id in Slack's shape (`<digits>.<digits>.<hex>`): every real request has its own. */
+export function triggerId(): string {
+  return `${Date.now()}.${Math.floor(Math.random() * 1e12)}.${randomBytes(16).toString('hex')}`;
 }
 
 /**
@@ -25,6 +30,8 @@ export function slashCommandBody(options: {
   responseUrl?: string;
   teamId?: string;
   teamDomain?: string;
+  appId?: string;
+  triggerId?: string;
 }): string {
   return new URLSearchParams({
     token: 'xyzz0WbapA4vBCDEFasx0q6G',
@@ -36,10 +43,10 @@ export function slashCommandBody(options: {
     user_name: options.userName ?? 'rita.responder',
     command: options.command ?? '/ir',
     text: options.text,
-    api_app_id: BOT.appId,
+    api_app_id: options.appId ?? BOT.appId,
     is_enterprise_install: 'false',
     response_url: options.responseUrl ?? 'https://hooks.slack.com/commands/T0AIRLOCK/1/abc',
-    trigger_id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+    trigger_id: options.triggerId ?? triggerId(),
   }).toString();
 }
 
@@ -71,7 +78,7 @@ export function blockActionPayload(options: {
       is_ephemeral: false,
       ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
     },
-    trigger_id: '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3',
+    trigger_id: triggerId(),
     channel: { id: channel, name: channel.startsWith('D') ? 'directmessage' : 'soc-incidents' },
     message: {
       type: 'message',

@@ -39,3 +39,8 @@ export function rejectedSortKey(at: string, id: string): string {
 export function postSlotKey(channel: string): ItemKey {
   return { pk: `POSTSLOT#${channel}`, sk: 'META' };
 }
+
+/** One item per Slack request already acted on (its trigger_id, else its signature): replays are refused. */
+export function requestNonceKey(nonce: string): ItemKey {
+  return { pk: `NONCE#${nonce}`, sk: 'META' };
+}

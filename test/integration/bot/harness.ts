@@ -11,7 +11,14 @@ import { ChannelPacer, type PostPacer } from '../../../bot/tasks/pace';
 import * as requestApproval from '../../../bot/tasks/request-approval';
 import { type LocalDynamo, startDynalite } from '../../../local/dynalite';
 import { pacerFor } from '../../../local/runtime/stack';
-import { BOT, CHANNELS, FakeSlackApi, type FakeSlackOptions, USERS } from '../../../local/slack/fake-api';
+import {
+  BOT,
+  CHANNELS,
+  FakeSlackApi,
+  type FakeSlackOptions,
+  TEAM,
+  USERS,
+} from '../../../local/slack/fake-api';
 import {
   RoutingPolicySchema,
   type SlackSettings,
@@ -22,6 +29,7 @@ import type { ContainmentPlan, Planner } from '../../../workflow/domain/plan';
 import { ApprovalExpiredError, ResourceNotFoundError } from '../../../workflow/errors';
 import { DynamoLedger } from '../../../workflow/ledger/dynamo-ledger';
 import { DynamoPostSlots } from '../../../workflow/ledger/post-slots';
+import { DynamoRequestNonces } from '../../../workflow/ledger/request-nonces';
 import { createLogger, type Logger } from '../../../workflow/log';
 import type { Clock, Executions } from '../../../workflow/ports';
 import { blockActionBody, postSigned, type SignedResponse, slashCommandBody } from '../../helpers/slack';
@@ -176,6 +184,8 @@ export async function startHarness(
     reviewChannel: CHANNELS.review,
     socLeadUserId: USERS.lead,
     responderUserIds: [USERS.responder, USERS.responder2],
+    teamId: TEAM.id,
+    appId: BOT.appId,
     ...options.settings,
   });
   const deps: BotDeps = {
@@ -201,6 +211,7 @@ export async function startHarness(
     scope: { homeAccountId: HOME_ACCOUNT, defaultRegion: DEFAULT_REGION },
     clock,
     log,
+    nonces: new DynamoRequestNonces({ doc: local.doc, tableName }),
   };
   const bot = await createHttpBot({
     signingSecret: SIGNING_SECRET,

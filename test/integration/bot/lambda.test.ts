@@ -90,6 +90,33 @@ describe('bot/lambda.ts (AwsLambdaReceiver behind API Gateway HTTP API v2)', () 
     expect(h.fake.calls('auth.test')).toHaveLength(0);
   });
 
+  it('rejects at the door on Lambda too: a future timestamp (401), a replay (401), another team (403), a signed null (400)', async () => {
+    const handle = handler();
+    const body = slashCommandBody({ text: 'isolate i-0abc1234def567890', userId: USERS.responder });
+    const future = httpApiEvent(
+      body,
+      signRequest(SIGNING_SECRET, body, Math.floor(Date.now() / 1000) + 400),
+      true,
+    );
+    expect((await handle(future, {})).statusCode).toBe(401);
+    const other = slashCommandBody({ text: 'help', teamId: 'T0EVIL' });
+    expect((await handle(signed(other), {})).statusCode).toBe(403);
+    const nullBody = httpApiEvent('null', signRequest(SIGNING_SECRET, 'null'), false);
+    expect(
+      (
+        await handle(
+          { ...nullBody, headers: { ...nullBody.headers, 'content-type': 'application/json' } },
+          {},
+        )
+      ).statusCode,
+    ).toBe(400);
+    expect(h.executions.started).toHaveLength(0);
+    const once = signed(body);
+    expect((await handle(once, {})).statusCode).toBe(200);
+    expect((await handle(once, {})).statusCode).toBe(401);
+    expect(h.executions.started).toHaveLength(1);
+  });
+
   it('runs /ir isolate from a plain (not base64) body', async () => {
     const res = await handler()(
       signed(slashCommandBody({ text: 'isolate i-0abc1234def567890', userId: USERS.responder }), false),
