@@ -25,6 +25,7 @@ import type {
   SsmBehaviour,
   Tags,
 } from './model';
+import { associateNetworkAcl, ensureDefaultNetworkAcl } from './network-acls';
 import { atomize, withId } from './sg-rules';
 
 /**
@@ -53,6 +54,7 @@ export function addVpc(
     tags: { ...spec.tags },
   };
   ec2.vpcs[vpcId] = vpc;
+  ensureDefaultNetworkAcl(model, target, vpcId);
   createSecurityGroup(model, target, {
     groupName: 'default',
     description: 'default VPC security group',
@@ -96,6 +98,7 @@ export function addSubnet(
     tags: { ...spec.tags },
   };
   ec2.subnets[subnetId] = subnet;
+  associateNetworkAcl(model, target, ensureDefaultNetworkAcl(model, target, spec.vpcId), subnetId);
   return subnet;
 }
 

@@ -53,6 +53,18 @@ function eniAssociation(eni: SimNetworkInterface, region: string) {
   };
 }
 
+function connectionTracking(eni: SimNetworkInterface) {
+  const t = eni.connectionTracking;
+  if (!t) return {};
+  return {
+    ConnectionTrackingConfiguration: {
+      TcpEstablishedTimeout: t.tcpEstablishedTimeout,
+      UdpStreamTimeout: t.udpStreamTimeout,
+      UdpTimeout: t.udpTimeout,
+    },
+  };
+}
+
 export function renderInstanceEni(
   ec2: SimEc2,
   eni: SimNetworkInterface,
@@ -81,6 +93,7 @@ export function renderInstanceEni(
     InterfaceType: 'interface',
     Ipv6Addresses: [],
     ...(association ? { Association: association } : {}),
+    ...connectionTracking(eni),
     ...(eni.attachment
       ? {
           Attachment: {
@@ -196,6 +209,7 @@ export function renderNetworkInterface(
     VpcId: eni.vpcId,
     TagSet: tagList(eni.tags),
     ...(association ? { Association: association } : {}),
+    ...connectionTracking(eni),
     ...(eni.attachment
       ? {
           Attachment: {
