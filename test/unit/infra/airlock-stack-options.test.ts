@@ -42,7 +42,9 @@ describe('AirlockStack options', () => {
       Protocol: 'email',
       Endpoint: 'soc@example.com',
     });
-    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'Ir-RecordPreState' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: { 'Fn::Join': ['', ['Ir-RecordPreState-', { Ref: 'AWS::Region' }]] },
+    });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TimeToLiveSpecification: { AttributeName: 'expiresAtEpoch', Enabled: true },
     });

@@ -108,6 +108,7 @@ describe('the app with missing settings', () => {
       ]),
     );
     expect(errors).not.toContain("airlock: context value 'socChannelId' is required");
-    Template.fromStack(responder).resourceCountIs('AWS::IAM::Role', 2);
+    // Planner, containment, restore, forensic and the finding forwarder.
+    Template.fromStack(responder).resourceCountIs('AWS::IAM::Role', 5);
   });
 });

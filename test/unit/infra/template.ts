@@ -71,7 +71,9 @@ export function roleStatements(t: TemplateJson, roleLogicalId: string): Statemen
         (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') &&
         ((r.Properties?.Roles as { Ref: string }[] | undefined) ?? []).some((x) => x.Ref === roleLogicalId),
     )
-    .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    .flatMap(
+      (r) => (r.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [],
+    );
 }
 
 /** Every policy statement in the template: identity, trust, bucket, key, topic, queue and event-bus policies. */
