@@ -56,7 +56,7 @@ async function contain(
   const capture = await asTask(() =>
     captureVolatileEvidence(
       clients,
-      { ledger, now: () => T, sleep: async () => {} },
+      { ledger, now: () => T, sleep: async () => {}, evidenceS3: clients.s3 },
       { incidentId, instanceId: target.instanceId },
       config,
     ),
@@ -137,7 +137,7 @@ describe('simulator under the EC2 containment domain', () => {
     ledger.seedIncident(makeIncident({ incidentId }));
     const late = await captureVolatileEvidence(
       clients,
-      { ledger, now: () => T, sleep: async () => {} },
+      { ledger, now: () => T, sleep: async () => {}, evidenceS3: clients.s3 },
       { incidentId, instanceId: target.instanceId },
       config,
     );

@@ -72,7 +72,7 @@ describe('a lost response after a call that must not be sent twice', () => {
     const { result, attempts } = await asTask(() =>
       captureVolatileEvidence(
         sim.clients(),
-        { ledger, now: () => T, sleep: async () => {} },
+        { ledger, now: () => T, sleep: async () => {}, evidenceS3: sim.clients().s3 },
         { incidentId, instanceId: target.instanceId },
         config,
       ),
