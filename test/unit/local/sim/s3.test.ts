@@ -55,15 +55,21 @@ describe('S3', () => {
 
   it('accepts string and stream bodies, and lists objects by prefix', async () => {
     const { clients } = demoSim();
-    await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'a/1.txt', Body: 'one' }));
+    await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'incidents/a/1.txt', Body: 'one' }));
     await clients.s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'a/2.txt', Body: Readable.from([Buffer.from('two')]) }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: 'incidents/a/2.txt',
+        Body: Readable.from([Buffer.from('two')]),
+      }),
     );
-    await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'b/3.txt', Body: 'three' }));
-    const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'a/' }));
+    await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'incidents/b/3.txt', Body: 'three' }));
+    const listed = await clients.s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: 'incidents/a/' }),
+    );
     expect(listed.Contents?.map((c) => [c.Key, c.Size])).toEqual([
-      ['a/1.txt', 3],
-      ['a/2.txt', 3],
+      ['incidents/a/1.txt', 3],
+      ['incidents/a/2.txt', 3],
     ]);
   });
 
@@ -84,14 +90,17 @@ describe('S3', () => {
     expect(sim.model.state.buckets[bucket]?.objects.x).toBeUndefined();
   });
 
-  it('fails HEAD of a missing key with NotFound and GET with NoSuchKey; an unknown bucket with NoSuchBucket', async () => {
+  it('fails HEAD of a missing key with 403 Forbidden and GET with AccessDenied (no unconditioned ListBucket); an unknown bucket with NoSuchBucket', async () => {
     const { clients } = demoSim();
-    const head = await errorOf(clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'missing' })));
-    expect(head).toBeInstanceOf(NotFound);
-    expect(head).toMatchObject({ name: 'NotFound', $metadata: { httpStatusCode: 404 } });
+    const head = await errorOf(
+      clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'incidents/missing' })),
+    );
+    expect(head).not.toBeInstanceOf(NotFound);
+    expect(head).toMatchObject({ name: 'Forbidden', $metadata: { httpStatusCode: 403 } });
     expect(
-      (await errorOf(clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'missing' })))).name,
-    ).toBe('NoSuchKey');
+      (await errorOf(clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'incidents/missing' }))))
+        .name,
+    ).toBe('AccessDenied');
     expect(
       (
         await errorOf(
