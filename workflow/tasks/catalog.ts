@@ -55,6 +55,8 @@ export const TASKS = {
       'ssm:ListCommands',
       'ssm:GetCommandInvocation',
     ],
+    // Signs the presigned PUT URLs the capture document uploads to, then lists and reads back what landed.
+    evidenceBucket: 'write',
     timeoutSeconds: 180,
   },
   IsolateNetwork: {
@@ -201,7 +203,22 @@ export const TASKS = {
   Compensate: {
     entry: 'workflow/tasks/compensate.ts',
     owner: 'workflow',
-    actions: ['ec2:CreateTags'],
+    // CreateTags; moving ENIs off the allow-all group; and the revoke step's own actions (deny in place).
+    actions: [
+      'ec2:CreateTags',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSecurityGroups',
+      'ec2:ModifyNetworkInterfaceAttribute',
+      'ec2:DescribeIamInstanceProfileAssociations',
+      'ec2:ReplaceIamInstanceProfileAssociation',
+      'ec2:AssociateIamInstanceProfile',
+      'ec2:DescribeInstances',
+      'iam:GetInstanceProfile',
+      'iam:ListRolePolicies',
+      'iam:GetRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:PassRole',
+    ],
     timeoutSeconds: 30,
   },
   Notify: {
