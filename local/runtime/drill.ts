@@ -31,6 +31,8 @@ export interface DrillOptions {
   decision: DrillDecision;
   /** Applied to the simulated account after seeding (fault injection). */
   prepare?: (stack: OfflineStack) => void | Promise<void>;
+  /** Applied to the simulated account before what the event names is seeded from it (e.g. an edge-case instance). */
+  setup?: (stack: OfflineStack) => void;
   stack?: OfflineStackOptions;
   /** Keep the stack open (the caller closes it) — for tests that inspect it afterwards. */
   keepOpen?: boolean;
@@ -135,6 +137,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult & { s
     ...options.stack,
   });
   try {
+    options.setup?.(stack);
     if (request) seedFromRequest(stack.sim, request);
     await options.prepare?.(stack);
     const started = performance.now();

@@ -27,7 +27,10 @@ export async function protectEvidence(
   const now = await readInstanceState(clients, target);
   const changes: string[] = [];
 
-  if (!now.disableApiTermination) {
+  if (now.instanceLifecycle === 'spot') {
+    // EC2 refuses termination protection for Spot Instances (UnsupportedOperation); the other protections stand.
+    changes.push('termination protection skipped: Spot Instance (EC2 does not allow it for Spot)');
+  } else if (!now.disableApiTermination) {
     await aws('ec2:ModifyInstanceAttribute DisableApiTermination', () =>
       clients.ec2.send(
         new ModifyInstanceAttributeCommand({

@@ -161,8 +161,6 @@ describe('drill paths: EC2', () => {
       'CheckContained',
       'NotifyIsolated',
       'SnapshotVolumes',
-      'SnapshotVolume',
-      'SnapshotVolume',
       'TagInstance',
       'OpenTicket',
       'NotifyContained',
@@ -264,13 +262,13 @@ describe('drill paths: EC2', () => {
     configureAwsRetry({ maxAttempts: 1 });
     try {
       const run = await drill(EC2, 'approve', {
-        prepare: failOnce('ec2', 'CreateSnapshot', 'RequestLimitExceeded'),
+        prepare: failOnce('ec2', 'CreateSnapshots', 'RequestLimitExceeded'),
       });
       expect(run.status).toBe('RESOLVED');
       const arn = run.stack.engine.list()[0]?.executionArn ?? '';
       const retried = run.stack.engine.history(arn).filter((e) => e.type === 'StateRetried');
-      expect(retried.map((e) => e.stateName)).toEqual(['SnapshotVolume']);
-      expect(run.actions.filter((a) => a.operation === 'CreateSnapshot' && a.error)).toHaveLength(1);
+      expect(retried.map((e) => e.stateName)).toEqual(['SnapshotVolumes']);
+      expect(run.actions.filter((a) => a.operation === 'CreateSnapshots' && a.error)).toHaveLength(1);
       expectContained(run);
     } finally {
       configureAwsRetry({ maxAttempts: 4 });
