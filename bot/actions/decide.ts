@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { ApprovalExpiredError } from '../../workflow/errors';
 import type { ApprovalRecord, Decision, IncidentRecord } from '../../workflow/ledger/types';
+import { TERMINAL_STATUSES } from '../../workflow/ledger/types';
 import type { ApprovalOutcome } from '../../workflow/tasks/state';
 import type { Authorizer } from '../authz';
 import type { BotDeps } from '../deps';
@@ -63,6 +64,25 @@ export async function decideAction(
     return;
   }
 
+  // A decision counts only from the approval's own message (thread copy or the lead's DM), never from a body
+  // that names the approval with another channel or a made-up message ts.
+  const shown = approval.slack ?? [];
+  if (!where?.messageTs || !shown.some((r) => r.channel === where.channel && r.ts === where.messageTs)) {
+    log.warn(
+      { channel: where?.channel, messageTs: where?.messageTs },
+      'click from outside the approval message',
+    );
+    await Promise.all([
+      audit('decision-refused', {
+        reason: 'wrong-message',
+        channel: where?.channel,
+        messageTs: where?.messageTs,
+      }),
+      tell(':no_entry: This is not where that approval was posted: decide from the approval message itself.'),
+    ]);
+    return;
+  }
+
   const verdict = authz.verdict(userId, decision, approval, responder);
   if (!verdict.ok) {
     log.warn({ reason: verdict.reason }, 'decision refused');
@@ -74,6 +94,14 @@ export async function decideAction(
   }
 
   const now = deps.clock.now();
+  // The incident closed (or the workflow expired this approval) before the click: nothing may be recorded.
+  if (!approval.decision && (TERMINAL_STATUSES.has(incident.status) || approval.expiredAt !== undefined)) {
+    await Promise.all([
+      audit('decision-expired', { expiresAt: approval.expiresAt, status: incident.status }),
+      tell(`${expiredText(approval, deps.settings.socLeadUserId)}. Your click changed nothing.`),
+    ]);
+    return;
+  }
   const result = await deps.ledger.decide(value.approvalId, decision, userId, now);
   switch (result.outcome) {
     case 'not-found':
@@ -139,7 +167,9 @@ async function deliver(
   } catch (error) {
     if (error instanceof ApprovalExpiredError) {
       // The workflow timed the approval out between our read and SendTask: the click changes nothing.
-      c.log.warn('decision won in the ledger but the task token had expired');
+      c.log.warn('decision won in the ledger but the task token had expired: withdrawn');
+      // The timer won: the ledger must not keep a decision the workflow never received.
+      await c.deps.ledger.withdrawDecision?.(approval.approvalId, c.userId);
       await Promise.all([
         c.audit('decision-expired', { after: 'send-task', expiresAt: approval.expiresAt }),
         c.tell(`${expiredText(approval, c.deps.settings.socLeadUserId)}. Your click changed nothing.`),

@@ -1,4 +1,5 @@
 import { approvalIdFor } from '../../workflow/intake/ids';
+import { TERMINAL_STATUSES } from '../../workflow/ledger/types';
 import type { BotTaskDeps } from '../deps';
 import { approvalMessage } from '../messages/approval';
 import { message, section } from '../messages/blocks';
@@ -17,6 +18,8 @@ import { slackCall } from './slack-call';
  */
 export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTaskOutput> {
   const { incidentId, taskToken, timeoutSeconds } = CallbackInputSchema.parse(input);
+  // The escalation's timer started with this attempt: its deadline does not move with the posts' queue.
+  const startedAt = deps.clock.now();
   const log = deps.log.child({ incidentId, task: 'Escalate' });
   const lead = deps.settings.socLeadUserId;
   const { incident } = await ensureCard(deps, await loadIncident(deps, incidentId));
@@ -38,7 +41,7 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTa
     }
   }
 
-  const now = deps.clock.now();
+  const now = startedAt;
   const escalationId = approvalIdFor(incidentId, 'escalation');
   const requester = primary?.requesterSlackUserId ?? incident.request.requester?.slackUserId;
   const escalation = await deps.ledger.createApproval({
@@ -53,7 +56,7 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTa
 
   const dm = await showApproval(deps, incident, escalation, {
     alreadyShownIn: (r) => r.channel.startsWith('D'),
-    render: () => escalationDm(incident, escalation, incident.evidence, now),
+    render: (a, i, at) => escalationDm(i, a, i.evidence, at),
     post: async (m) => {
       const opened = await slackCall(deps, incidentId, 'open a DM with the SOC lead', () =>
         deps.slack.conversations.open({ users: lead }),
@@ -72,17 +75,25 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTa
   const note = `:rotating_light: Escalated to ${mention(lead)}: no decision${waited ? ` within ${waited}` : ''}. Any responder can still decide here.`;
   const thread = await showApproval(deps, incident, escalation, {
     alreadyShownIn: (r) => r.channel === incident.slack.channel,
-    render: () =>
-      message(note, [section(note), ...approvalMessage(escalation, incident, now, render).blocks]),
+    render: (a, i, at) => message(note, [section(note), ...approvalMessage(a, i, at, render).blocks]),
     post: (m) => postInThread(deps, incident, 'post the escalation notice', m),
   });
 
-  const escalated = await deps.ledger.setStatus(incidentId, 'ESCALATED', {
-    approval: { approvalId: escalationId, state: 'escalated' },
-  });
-  await refreshCard(deps, { ...escalated, slack: incident.slack });
+  // Never move a closed incident back (a slow run of this task, after the escalation's own timer fired).
+  const latest = await loadIncident(deps, incidentId);
+  if (TERMINAL_STATUSES.has(latest.status)) {
+    log.warn({ status: latest.status }, 'incident closed before the escalation was posted');
+  } else {
+    const escalated = await deps.ledger.setStatus(incidentId, 'ESCALATED', {
+      approval: { approvalId: escalationId, state: 'escalated' },
+    });
+    await refreshCard(deps, { ...escalated, slack: incident.slack });
+  }
   log.info({ approvalId: escalationId, lead }, 'escalated');
-  return { approvalId: escalationId, messages: [dm, thread] };
+  return {
+    approvalId: escalationId,
+    messages: [dm, thread].filter((r): r is { channel: string; ts: string } => r !== undefined),
+  };
 }
 
 export const handler = botTaskHandler(run);

@@ -37,6 +37,7 @@ const APPROVAL_OUTCOME_PHASES: ReadonlySet<NotifyPhase> = new Set([
   'resolved',
   'restored',
   'unresolved',
+  'failed',
 ]);
 /** Phases with a one-off message in the thread (posted once, tracked in the audit trail). */
 const ONE_OFF: Partial<Record<NotifyPhase, 'evidence-manifest' | 'failure-notice'>> = {

@@ -71,6 +71,19 @@ export class ApprovalStore {
     return { outcome: 'expired', approval: stored };
   }
 
+  /** A decision that lost to the timer: remove it and mark the approval expired (only if `decidedBy` holds it). */
+  async withdraw(approvalId: string, decidedBy: string): Promise<boolean> {
+    const b = new ExpressionBuilder();
+    const expiredAt = b.name('expiredAt');
+    b.setExpression(`${expiredAt} = if_not_exists(${expiredAt}, ${b.value(this.clock.now().toISOString())})`);
+    b.remove('decision').remove('decidedBy').remove('decidedAt');
+    b.condition(`attribute_exists(${b.name('pk')})`).condition(
+      `${b.name('decidedBy')} = ${b.value(decidedBy)}`,
+    );
+    const item = await this.io.update({ Key: approvalKey(approvalId), ReturnValues: 'NONE', ...b.build() });
+    return item !== undefined;
+  }
+
   /** Marks an undecided approval expired (first expiry time kept) and names whom it escalated to. */
   async expire(approvalId: string, escalatedTo?: string): Promise<void> {
     const b = new ExpressionBuilder();

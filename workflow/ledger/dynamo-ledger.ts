@@ -142,6 +142,10 @@ export class DynamoLedger implements Ledger {
     return this.approvals.decide(approvalId, decision, decidedBy, now);
   }
 
+  withdrawDecision(approvalId: string, decidedBy: string): Promise<boolean> {
+    return this.approvals.withdraw(approvalId, decidedBy);
+  }
+
   expireApproval(approvalId: string, escalatedTo?: string): Promise<void> {
     return this.approvals.expire(approvalId, escalatedTo);
   }

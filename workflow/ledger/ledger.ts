@@ -58,6 +58,12 @@ export interface Ledger {
    * Never throws for a lost race; it returns who won.
    */
   decide(approvalId: string, decision: Decision, decidedBy: string, now: Date): Promise<DecideResult>;
+  /**
+   * Takes back a decision that won in the ledger but lost to the workflow's timer (its task token had expired):
+   * the decision fields are removed and the approval is marked expired, only if `decidedBy` still holds it.
+   * Optional so test doubles may omit it; DynamoLedger implements it. true when withdrawn.
+   */
+  withdrawDecision?(approvalId: string, decidedBy: string): Promise<boolean>;
   /** Marks an approval expired (the workflow timed it out) and names whom it escalated to. */
   expireApproval(approvalId: string, escalatedTo?: string): Promise<void>;
   /** Keeps a raw event that intake rejected, with the reason. Nothing is dropped. */
