@@ -57,6 +57,7 @@ const ServiceSchema = z.object({
 export const GuardDutyFindingSchema = z.object({
   schemaVersion: z.string().nullish(),
   id: z.string().min(1),
+  arn: z.string().nullish(),
   type: z.string().min(1),
   severity: z.number().min(0).max(10),
   accountId: z.string().nullish(),
@@ -119,6 +120,7 @@ export function normalizeGuardDuty(
     compact({
       source: 'guardduty' as const,
       findingId: finding.id,
+      findingArn: finding.arn ?? undefined,
       type: finding.type,
       severity: { value: finding.severity, label: labelForSeverity(finding.severity) },
       title: finding.title ?? finding.type,

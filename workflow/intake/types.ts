@@ -76,6 +76,8 @@ export const IncidentRequestSchema = z.object({
   resourceKey: z.string(),
   /** Security Hub finding identifiers, for BatchUpdateFindings on approval. */
   securityHub: z.object({ id: z.string(), productArn: z.string() }).optional(),
+  /** The finding's own ARN (GuardDuty `arn`): its Security Hub `Id` when GuardDuty sends findings there. */
+  findingArn: z.string().optional(),
   /** Manual requests only. */
   requester: z.object({ slackUserId: z.string(), reason: z.string().optional() }).optional(),
 });

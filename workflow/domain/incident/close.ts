@@ -5,7 +5,12 @@ import { runStep } from '../../tasks/step';
 import { type DecisionInfo, resolveDecision } from './decision';
 import type { CloseIncidentInput, CloseOutcome } from './input';
 import { requireIncident } from './lifecycle';
-import { type FindingWorkflowStatus, setFindingWorkflow } from './security-hub';
+import {
+  type FindingVerificationState,
+  type FindingWorkflowStatus,
+  securityHubFindingOf,
+  setFindingWorkflow,
+} from './security-hub';
 
 export const CLOSE_STATUS: Record<CloseOutcome, IncidentStatus> = {
   approved: 'RESOLVED',
@@ -15,12 +20,21 @@ export const CLOSE_STATUS: Record<CloseOutcome, IncidentStatus> = {
   failed: 'FAILED',
 };
 
-/** Security Hub Workflow.Status per outcome (a failed incident is left for the humans paged). */
+/**
+ * Security Hub Workflow.Status per outcome (a failed incident is left for the humans paged). A rejection is a
+ * false positive: SUPPRESSED ("reviewed, no action needed") with VerificationState FALSE_POSITIVE — not RESOLVED,
+ * which says the finding was remediated.
+ */
 export const SECURITY_HUB_STATUS: Partial<Record<CloseOutcome, FindingWorkflowStatus>> = {
   approved: 'RESOLVED',
   rejected: 'SUPPRESSED',
   unresolved: 'NOTIFIED',
   notified: 'NOTIFIED',
+};
+
+export const SECURITY_HUB_VERIFICATION: Partial<Record<CloseOutcome, FindingVerificationState>> = {
+  approved: 'TRUE_POSITIVE',
+  rejected: 'FALSE_POSITIVE',
 };
 
 /** Audit action recording a BatchUpdateFindings that Security Hub applied (a re-run does not call it again). */
@@ -34,15 +48,22 @@ export interface CloseIncidentOutput {
   securityHubStatus?: FindingWorkflowStatus;
 }
 
-export function securityHubNote(outcome: CloseOutcome, incidentId: string, decision: DecisionInfo): string {
+/** The note on the finding: what was decided, by whom (Slack user), when, and the incident id. */
+export function securityHubNote(
+  outcome: CloseOutcome,
+  incidentId: string,
+  decision: DecisionInfo,
+  at?: string,
+): string {
   const by = decision.decidedBy ?? 'unknown';
+  const when = decision.decidedAt ?? 'unknown time';
   switch (outcome) {
     case 'approved':
-      return `Airlock: contained and approved by ${by}; incident ${incidentId}`;
+      return `Airlock: contained and approved by Slack user ${by} at ${when}; incident ${incidentId}`;
     case 'rejected':
-      return `Airlock: false positive, restored (rejected by ${by}); incident ${incidentId}`;
+      return `Airlock: false positive, restored (rejected by Slack user ${by} at ${when}); incident ${incidentId}`;
     case 'unresolved':
-      return `Airlock: contained; nobody answered the approval or the escalation, left contained for review; incident ${incidentId}`;
+      return `Airlock: contained; nobody answered the approval or the escalation by ${at ?? 'the deadline'}, left contained for review; incident ${incidentId}`;
     case 'notified':
       return `Airlock: responders notified; incident ${incidentId}`;
     case 'failed':
@@ -73,23 +94,42 @@ export async function closeIncident(
     const decided = outcome === 'approved' || outcome === 'rejected';
     const decision = decided ? await resolveDecision(deps.ledger, incident, input.decision) : {};
 
-    const shStatus = request.securityHub ? SECURITY_HUB_STATUS[outcome] : undefined;
+    const finding = securityHubFindingOf(request);
+    const shStatus = finding ? SECURITY_HUB_STATUS[outcome] : undefined;
     let shNote: string | undefined;
-    if (request.securityHub && shStatus) {
+    let shSkip: string | undefined;
+    if (finding && shStatus) {
       const audit = await deps.ledger.listAudit(incidentId);
       const recorded = audit.some(
         (e) => e.action === SECURITY_HUB_AUDIT_ACTION && e.detail?.workflowStatus === shStatus,
       );
       if (!recorded) {
         if (!clients) throw new Error('closeIncident: AWS clients are required for a Security Hub finding');
-        shNote = securityHubNote(outcome, incidentId, decision);
-        await setFindingWorkflow(clients, request.securityHub, shStatus, shNote);
+        const at = deps.clock.now().toISOString();
+        shNote = securityHubNote(outcome, incidentId, decision, at);
+        const verificationState = SECURITY_HUB_VERIFICATION[outcome];
+        const skip = await setFindingWorkflow(clients, finding, shStatus, shNote, {
+          ...(decision.decidedBy ? { updatedBy: `airlock (Slack ${decision.decidedBy})` } : {}),
+          ...(verificationState ? { verificationState } : {}),
+        });
+        if (skip) {
+          shSkip =
+            skip.skipped === 'not-enabled'
+              ? `Security Hub update skipped: Security Hub is not enabled in ${request.accountId} ${request.region}`
+              : 'Security Hub update skipped: Security Hub has no such finding (is its GuardDuty integration on?)';
+          shNote = undefined;
+        }
         await deps.ledger.appendAudit({
           incidentId,
-          at: deps.clock.now().toISOString(),
+          at,
           actor: 'workflow',
-          action: SECURITY_HUB_AUDIT_ACTION,
-          detail: { findingId: request.securityHub.id, workflowStatus: shStatus, note: shNote },
+          action: skip ? `${SECURITY_HUB_AUDIT_ACTION}-skipped` : SECURITY_HUB_AUDIT_ACTION,
+          detail: {
+            findingId: finding.id,
+            productArn: finding.productArn,
+            workflowStatus: shStatus,
+            ...(skip ? { skipped: skip.skipped, reason: skip.reason } : { note: shNote }),
+          },
         });
       }
     }
@@ -114,15 +154,16 @@ export async function closeIncident(
     if (decided)
       parts.push(`${outcome} by ${decision.decidedBy ?? 'unknown'} at ${decision.decidedAt ?? 'unknown'}`);
     if (ttc !== undefined) parts.push(`time to contain ${ttc} s`);
-    if (shStatus) parts.push(`Security Hub workflow ${shStatus}${shNote ? '' : ' (already set)'}`);
+    if (shSkip) parts.push(shSkip);
+    else if (shStatus) parts.push(`Security Hub workflow ${shStatus}${shNote ? '' : ' (already set)'}`);
     return {
       output: {
         status,
         ...(ttc !== undefined ? { timeToContainSeconds: ttc } : {}),
-        ...(shStatus ? { securityHubStatus: shStatus } : {}),
+        ...(shStatus && !shSkip ? { securityHubStatus: shStatus } : {}),
       },
       summary: parts.join('; '),
-      ids: [incidentId, ...(request.securityHub ? [request.securityHub.id] : [])],
+      ids: [incidentId, ...(finding ? [finding.id] : [])],
     };
   });
 }

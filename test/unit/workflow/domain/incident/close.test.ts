@@ -85,9 +85,10 @@ describe('closeIncident', () => {
     expect(sh).toHaveReceivedCommandWith(BatchUpdateFindingsCommand, {
       FindingIdentifiers: [{ Id: FINDING.id, ProductArn: FINDING.productArn }],
       Workflow: { Status: 'RESOLVED' },
+      VerificationState: 'TRUE_POSITIVE',
       Note: {
-        Text: `Airlock: contained and approved by U0ALICE; incident ${base.incidentId}`,
-        UpdatedBy: 'airlock',
+        Text: `Airlock: contained and approved by Slack user U0ALICE at 2025-03-01T12:05:00.000Z; incident ${base.incidentId}`,
+        UpdatedBy: 'airlock (Slack U0ALICE)',
       },
     });
     const incident = await h.ledger.getIncident(base.incidentId);
@@ -110,9 +111,10 @@ describe('closeIncident', () => {
     expect(out.status).toBe('RESTORED');
     expect(sh).toHaveReceivedCommandWith(BatchUpdateFindingsCommand, {
       Workflow: { Status: 'SUPPRESSED' },
+      VerificationState: 'FALSE_POSITIVE',
       Note: {
-        Text: `Airlock: false positive, restored (rejected by U0ALICE); incident ${base.incidentId}`,
-        UpdatedBy: 'airlock',
+        Text: `Airlock: false positive, restored (rejected by Slack user U0ALICE at 2025-03-01T12:05:00.000Z); incident ${base.incidentId}`,
+        UpdatedBy: 'airlock (Slack U0ALICE)',
       },
     });
     const incident = await h.ledger.getIncident(base.incidentId);
@@ -201,6 +203,45 @@ describe('closeIncident', () => {
     expect((error as Error).message).toContain('FindingNotFound: Finding Not Found');
     expect((await h.ledger.getIncident(base.incidentId))?.status).toBe('AWAITING_APPROVAL');
     expect(await auditActions(h, base.incidentId)).toContain('close-incident-failed');
+  });
+
+  it('a GuardDuty-native finding: derives Id and ProductArn (partition, region) and sets RESOLVED with the note', async () => {
+    const h = makeHarness();
+    const request = makeRequest({ source: 'guardduty' });
+    const findingArn = `arn:aws:guardduty:${request.region}:${request.accountId}:detector/12abc34d567e8fa901bc2d34e56789f0/finding/${request.findingId}`;
+    const base = await contained(h, { ...request, findingArn }, 'approve');
+
+    const out = await closeIncident(h.clients, h.deps, input(base, 'approved', approval));
+
+    expect(out.securityHubStatus).toBe('RESOLVED');
+    expect(sh).toHaveReceivedCommandWith(BatchUpdateFindingsCommand, {
+      FindingIdentifiers: [
+        { Id: findingArn, ProductArn: `arn:aws:securityhub:${request.region}::product/aws/guardduty` },
+      ],
+      Workflow: { Status: 'RESOLVED' },
+    });
+  });
+
+  it('a GuardDuty-native finding where Security Hub is not enabled: skipped cleanly, with a thread line', async () => {
+    const h = makeHarness();
+    sh.on(BatchUpdateFindingsCommand).rejects(
+      Object.assign(new Error('Account 123456789012 is not subscribed to AWS Security Hub'), {
+        name: 'InvalidAccessException',
+        $metadata: { httpStatusCode: 401 },
+      }),
+    );
+    const request = makeRequest({ source: 'guardduty' });
+    const findingArn = `arn:aws:guardduty:${request.region}:${request.accountId}:detector/12abc34d567e8fa901bc2d34e56789f0/finding/${request.findingId}`;
+    const base = await contained(h, { ...request, findingArn }, 'approve');
+
+    const out = await closeIncident(h.clients, h.deps, input(base, 'approved', approval));
+
+    expect(out).toEqual({ status: 'RESOLVED', timeToContainSeconds: 90 });
+    const step = (await h.ledger.getIncident(base.incidentId))?.steps.find(
+      (s) => s.name === 'close-incident',
+    );
+    expect(step?.summary).toContain('Security Hub update skipped: Security Hub is not enabled');
+    expect(await auditActions(h, base.incidentId)).toContain(`${SECURITY_HUB_AUDIT_ACTION}-skipped`);
   });
 
   it('fails with ThrottledError when Security Hub throttles (the state machine retries)', async () => {
