@@ -45,6 +45,34 @@ async function findGroup(
   return out.SecurityGroups?.[0];
 }
 
+/** One permission per peer (IPv4 range, IPv6 range, group pair, prefix list), as EC2 keeps rules. */
+function atoms(permissions: IpPermission[]): IpPermission[] {
+  return permissions.flatMap((p) => {
+    const base = {
+      IpProtocol: p.IpProtocol,
+      ...(p.FromPort !== undefined ? { FromPort: p.FromPort } : {}),
+      ...(p.ToPort !== undefined ? { ToPort: p.ToPort } : {}),
+    };
+    return [
+      ...(p.IpRanges ?? []).map((r) => ({ ...base, IpRanges: [r] })),
+      ...(p.Ipv6Ranges ?? []).map((r) => ({ ...base, Ipv6Ranges: [r] })),
+      ...(p.UserIdGroupPairs ?? []).map((r) => ({ ...base, UserIdGroupPairs: [r] })),
+      ...(p.PrefixListIds ?? []).map((r) => ({ ...base, PrefixListIds: [r] })),
+    ];
+  });
+}
+
+/** The one peer of an atomic permission. */
+function peerOf(p: IpPermission): string {
+  return (
+    p.IpRanges?.[0]?.CidrIp ??
+    p.Ipv6Ranges?.[0]?.CidrIpv6 ??
+    p.UserIdGroupPairs?.[0]?.GroupId ??
+    p.PrefixListIds?.[0]?.PrefixListId ??
+    ''
+  );
+}
+
 /**
  * Looks up, or creates, one of Airlock's per-VPC security groups. Concurrent incidents in the same VPC race on the
  * name: the loser gets InvalidGroup.Duplicate and uses the winner's group. Rules are converged every time, so a
@@ -86,17 +114,14 @@ export async function ensureGroup(
       throw new VerificationFailedError(`security group ${name} in ${vpcId} not found after create`);
   }
   const groupId = group.GroupId as string;
-  const key = (p: IpPermission) => JSON.stringify([p.IpProtocol, p.FromPort ?? null, p.ToPort ?? null]);
-  const sameRule = (a: IpPermission, b: IpPermission) =>
-    key(a) === key(b) &&
-    JSON.stringify((a.IpRanges ?? []).map((r) => r.CidrIp).sort()) ===
-      JSON.stringify((b.IpRanges ?? []).map((r) => r.CidrIp).sort()) &&
-    JSON.stringify((a.UserIdGroupPairs ?? []).map((r) => r.GroupId).sort()) ===
-      JSON.stringify((b.UserIdGroupPairs ?? []).map((r) => r.GroupId).sort());
-
-  const extraEgress = (group.IpPermissionsEgress ?? []).filter(
-    (p) => !rules.egress.some((w) => sameRule(p, w)),
-  );
+  // Compared one peer at a time (IPv4 range, IPv6 range, group, prefix list): a permission EC2 reports may hold
+  // several, and the default egress rule (0.0.0.0/0 only) must not pass for the wanted rule that also has ::/0.
+  const atomKey = (p: IpPermission) =>
+    JSON.stringify([p.IpProtocol, p.FromPort ?? null, p.ToPort ?? null, peerOf(p)]);
+  const has = (list: IpPermission[], p: IpPermission) => list.some((q) => atomKey(q) === atomKey(p));
+  const haveEgress = atoms(group.IpPermissionsEgress ?? []);
+  const wantEgress = atoms(rules.egress);
+  const extraEgress = haveEgress.filter((p) => !has(wantEgress, p));
   if (extraEgress.length) {
     await aws(`ec2:RevokeSecurityGroupEgress ${groupId}`, () =>
       clients.ec2.send(
@@ -104,9 +129,7 @@ export async function ensureGroup(
       ),
     );
   }
-  const missingEgress = rules.egress.filter(
-    (w) => !(group.IpPermissionsEgress ?? []).some((p) => sameRule(p, w)),
-  );
+  const missingEgress = wantEgress.filter((w) => !has(haveEgress, w));
   if (missingEgress.length) {
     await aws(`ec2:AuthorizeSecurityGroupEgress ${groupId}`, () =>
       clients.ec2.send(
@@ -116,9 +139,8 @@ export async function ensureGroup(
       if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
     });
   }
-  const missingIngress = rules.ingress.filter(
-    (w) => !(group.IpPermissions ?? []).some((p) => sameRule(p, w)),
-  );
+  const haveIngress = atoms(group.IpPermissions ?? []);
+  const missingIngress = atoms(rules.ingress).filter((w) => !has(haveIngress, w));
   if (missingIngress.length) {
     await aws(`ec2:AuthorizeSecurityGroupIngress ${groupId}`, () =>
       clients.ec2.send(
