@@ -3,6 +3,9 @@ import { ValidationError } from '../../workflow/errors';
 import { normalizeAll } from '../../workflow/intake/normalize';
 import type { IncidentRequest, Route } from '../../workflow/intake/types';
 import { seedFromRequest } from '../sim';
+import { applyEstate } from '../sim/estate-apply';
+import type { EstateFile } from '../sim/estate-file';
+import { liveFlows } from '../sim/flows';
 import { USERS } from '../slack/workspace';
 import { blockActionBody, postSigned } from './slack-requests';
 import { startOfflineStack } from './stack';
@@ -24,11 +27,57 @@ export interface DrillResult {
   slack: { method: string; channel?: string; thread_ts?: string; ts?: string; text?: string }[];
   durationMs: number;
   transitions: number;
+  /**
+   * Whether the estate lacked what the event names (its instance, user or buckets), which was then added from
+   * the event itself (seedFromRequest): true for a real finding's placeholder ids, false for the bundled samples.
+   */
+  seededFromEvent: boolean;
+  /**
+   * Connections of the incident's instance still alive when the drill ends (after isolation; after the restore
+   * on the reject path): the approve path must end with none.
+   */
+  flowsAliveAfterIsolation: AliveFlow[];
+}
+
+export interface AliveFlow {
+  flowId: string;
+  networkInterfaceId: string;
+  direction: string;
+  protocol: string;
+  peerIp: string;
+  port: number;
+  path: string;
+  tracked: boolean;
+}
+
+/** The live flows of an instance's ENIs in the simulated estate (none when the request names no instance). */
+export function aliveFlowsOf(stack: OfflineStack, request: IncidentRequest | undefined): AliveFlow[] {
+  const instanceId = request?.resource.instanceId;
+  const found = instanceId ? stack.sim.model.findInstance(instanceId) : undefined;
+  if (!found) return [];
+  const enis = new Set(found.instance.networkInterfaceIds);
+  return liveFlows(stack.sim.model, found.target)
+    .filter((f) => enis.has(f.networkInterfaceId))
+    .map((f) => ({
+      flowId: f.flowId,
+      networkInterfaceId: f.networkInterfaceId,
+      direction: f.direction,
+      protocol: f.protocol,
+      peerIp: f.peerIp,
+      port: f.port,
+      path: f.path,
+      tracked: f.tracked,
+    }));
 }
 
 export interface DrillOptions {
   event: unknown;
   decision: DrillDecision;
+  /**
+   * The simulated account to drill against (a validated estate file, local/sim/estate-file.ts). Default: the demo
+   * estate, the one `npm start` shows. What the event names and the estate lacks is added from the event.
+   */
+  estate?: EstateFile;
   /** Applied to the simulated account after seeding (fault injection). */
   prepare?: (stack: OfflineStack) => void | Promise<void>;
   /** Applied to the simulated account before what the event names is seeded from it (e.g. an edge-case instance). */
@@ -124,21 +173,27 @@ export async function approvalMessage(
 }
 
 /**
- * One incident end to end, offline: seeds the simulated account from the event's resource, sends the event
+ * One incident end to end, offline: builds the simulated account from the estate (default the demo estate; what
+ * the event names and the estate lacks is seeded from the event), sends the event
  * through intake (as EventBridge would), and decides as a responder would in Slack (signed button clicks), or lets
  * the approval and the escalation time out on the virtual clock.
  */
 export async function runDrill(options: DrillOptions): Promise<DrillResult & { stack: OfflineStack }> {
   const request = requestOf(options.event);
   const stack = await startOfflineStack({
-    demoEstate: false,
+    // Without an estate file, the demo estate, built by the stack exactly as for `npm start`.
+    demoEstate: !options.estate,
     slackRateLimit: false,
     timeScale: 0,
     ...options.stack,
   });
   try {
+    if (options.estate)
+      applyEstate(stack.sim, options.estate, { evidenceBucket: stack.settings.workflow.evidenceBucket });
     options.setup?.(stack);
+    const seeded = stack.sim.snapshot();
     if (request) seedFromRequest(stack.sim, request);
+    const seededFromEvent = stack.sim.diff(seeded, stack.sim.snapshot()).length > 0;
     await options.prepare?.(stack);
     const started = performance.now();
     const [result] = await stack.inject(options.event);
@@ -177,6 +232,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult & { s
         })),
       durationMs,
       transitions: arn ? stack.engine.transitionCount(arn) : 0,
+      seededFromEvent,
+      flowsAliveAfterIsolation: aliveFlowsOf(stack, request),
     };
   } finally {
     if (!options.keepOpen) await stack.close();

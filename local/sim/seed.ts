@@ -3,7 +3,6 @@ import { iamNameFrom } from '../../workflow/domain/iam/principal';
 import type { IncidentRequest, NetworkInterfaceRef } from '../../workflow/intake/types';
 import {
   addAccessKey,
-  addAutoScalingGroup,
   addBucket,
   addFinding,
   addInstanceProfile,
@@ -11,18 +10,16 @@ import {
   addNetworkInterface,
   addRole,
   addSubnet,
-  addTargetGroup,
   addUser,
   addVpc,
-  addVpcEndpoint,
-  allocateAddress,
-  associateAddress,
   createSecurityGroup,
   launchInstance,
-  storeObject,
 } from './build';
 import type { SimulatedAws } from './clients';
+import { applyEstate } from './estate-apply';
+import { demoEstate } from './estate-file';
 import { registerCaptureDocument, seedEvidenceAccess } from './evidence-access';
+import { addNatGatewayFlow } from './flows';
 import { HOME_ACCOUNT_ID, HOME_REGION, type SimManagedInstance, type SimPublicAccessBlock } from './model';
 
 export { HOME_ACCOUNT_ID, HOME_REGION };
@@ -202,6 +199,8 @@ function seedInstance(
   });
   if (options.ssm !== false)
     addManagedInstance(model, target, instanceId, { pingStatus: options.ssm ?? 'Online' });
+  // A session out through the VPC's NAT gateway: always tracked, so only a stateless cut drops it.
+  if (eniIds[0]) addNatGatewayFlow(model, target, { networkInterfaceId: eniIds[0] });
 }
 
 /**
@@ -330,244 +329,28 @@ export const DEMO = {
     subnet: 'subnet-0c000000000000011',
     securityGroup: 'sg-0c000000000000021',
     instance: 'i-0c000000000000101',
+    volume: 'vol-0c000000000000101',
   },
 } as const;
 
 /**
- * The drill workspace's demo estate: home account 111122223333 in us-east-1 with two VPCs (prod with SSM
- * interface endpoints and an S3 gateway endpoint; staging with none), four instances (an SSM-managed web server;
- * two members of ASG `web-asg` behind target group `web-tg`, one holding an Elastic IP; a two-ENI staging batch
- * host without SSM), volumes, the `web-app-profile` role shared by three instances, IAM user `ci-deployer` with an
- * access key, the public bucket `acme-public-assets`, and the evidence bucket; plus one SSM-managed instance in
- * member account 444455556666 (us-west-2). Idempotent. Returns the ids (also exported as DEMO).
+ * The drill workspace's demo estate, built from local/sim/estates/demo.json (the estate file drills use without
+ * --estate, so `npm start` and `npm run drill` contain the same instances): home account 111122223333 in us-east-1
+ * with two VPCs (prod with SSM interface endpoints and an S3 gateway endpoint; staging with none), four instances
+ * (an SSM-managed web server with a session out through the NAT gateway; two members of ASG `web-asg` behind
+ * target group `web-tg`, one holding an Elastic IP; a two-ENI staging batch host without SSM), volumes, the
+ * `web-app-profile` role shared by three instances, IAM user `ci-deployer` with an access key, the public bucket
+ * `acme-public-assets`, and the evidence bucket; plus one SSM-managed instance in member account 444455556666
+ * (us-west-2). Idempotent. Returns the ids (also exported as DEMO).
  */
 export function seedDemoEstate(sim: SimulatedAws, options: SeedOptions = {}): typeof DEMO {
-  const model = sim.model;
-  const home: AwsTarget = { accountId: DEMO.accountId, region: DEMO.region };
   const d = DEMO;
-  seedAirlockPrerequisites(sim, d.accountId, {
-    ...options,
-    evidenceBucket: options.evidenceBucket ?? d.buckets.evidence,
-  });
-
-  addVpc(model, home, { vpcId: d.vpcs.prod, cidrBlock: '10.0.0.0/16', tags: { Name: 'prod' } });
-  addVpc(model, home, { vpcId: d.vpcs.staging, cidrBlock: '10.1.0.0/16', tags: { Name: 'staging' } });
-  addSubnet(model, home, {
-    subnetId: d.subnets.prodA,
-    vpcId: d.vpcs.prod,
-    cidrBlock: '10.0.1.0/24',
-    availabilityZone: 'us-east-1a',
-    mapPublicIpOnLaunch: true,
-    tags: { Name: 'prod-a' },
-  });
-  addSubnet(model, home, {
-    subnetId: d.subnets.prodB,
-    vpcId: d.vpcs.prod,
-    cidrBlock: '10.0.2.0/24',
-    availabilityZone: 'us-east-1b',
-    tags: { Name: 'prod-b' },
-  });
-  addSubnet(model, home, {
-    subnetId: d.subnets.stagingA,
-    vpcId: d.vpcs.staging,
-    cidrBlock: '10.1.1.0/24',
-    availabilityZone: 'us-east-1a',
-    tags: { Name: 'staging-a' },
-  });
-
-  const anywhere = (port: number) => ({
-    IpProtocol: 'tcp',
-    FromPort: port,
-    ToPort: port,
-    IpRanges: [{ CidrIp: '0.0.0.0/0' }],
-  });
-  createSecurityGroup(model, home, {
-    groupId: d.securityGroups.web,
-    groupName: 'web-sg',
-    description: 'Web tier',
-    vpcId: d.vpcs.prod,
-    ingress: [anywhere(443), anywhere(80)],
-    tags: { Name: 'web-sg' },
-  });
-  createSecurityGroup(model, home, {
-    groupId: d.securityGroups.app,
-    groupName: 'app-sg',
-    description: 'App tier',
-    vpcId: d.vpcs.prod,
-    ingress: [
-      {
-        IpProtocol: 'tcp',
-        FromPort: 8080,
-        ToPort: 8080,
-        UserIdGroupPairs: [{ GroupId: d.securityGroups.web }],
-      },
-    ],
-    tags: { Name: 'app-sg' },
-  });
-  createSecurityGroup(model, home, {
-    groupId: d.securityGroups.ssmEndpoints,
-    groupName: 'ssm-endpoints-sg',
-    description: 'SSM interface endpoints',
-    vpcId: d.vpcs.prod,
-    ingress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }],
-  });
-  createSecurityGroup(model, home, {
-    groupId: d.securityGroups.staging,
-    groupName: 'staging-sg',
-    description: 'Staging hosts',
-    vpcId: d.vpcs.staging,
-    ingress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.1.0.0/16' }] }],
-  });
-  for (const service of ['ssm', 'ssmmessages', 'ec2messages'] as const) {
-    addVpcEndpoint(model, home, {
-      vpcEndpointId: d.vpcEndpoints[service],
-      vpcId: d.vpcs.prod,
-      service,
-      groupIds: [d.securityGroups.ssmEndpoints],
-      subnetIds: [d.subnets.prodA, d.subnets.prodB],
-    });
-  }
-  addVpcEndpoint(model, home, { vpcEndpointId: d.vpcEndpoints.s3, vpcId: d.vpcs.prod, service: 's3' });
-
-  const s3Read = policy([
-    { Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${d.buckets.publicAssets}/*` },
-  ]);
-  addRole(model, d.accountId, { roleName: d.roles.webApp, inlinePolicies: { 'assets-read': s3Read } });
-  addInstanceProfile(model, d.accountId, { name: d.instanceProfiles.webApp, roleNames: [d.roles.webApp] });
-  addRole(model, d.accountId, {
-    roleName: d.roles.batch,
-    inlinePolicies: {
-      'queue-work': policy([{ Effect: 'Allow', Action: ['sqs:ReceiveMessage'], Resource: '*' }]),
-    },
-  });
-  addInstanceProfile(model, d.accountId, { name: d.instanceProfiles.batch, roleNames: [d.roles.batch] });
-  const webProfile = `arn:aws:iam::${d.accountId}:instance-profile/${d.instanceProfiles.webApp}`;
-  const batchProfile = `arn:aws:iam::${d.accountId}:instance-profile/${d.instanceProfiles.batch}`;
-
-  const asgTag = { 'aws:autoscaling:groupName': d.autoScalingGroup };
-  const web = (instanceId: string, eni: string, subnetId: string, root: string, extra: object) => ({
-    instanceId,
-    subnetId,
-    primaryNetworkInterfaceId: eni,
-    instanceType: 't3.medium',
-    instanceProfileArn: webProfile,
-    volumes: [{ deviceName: '/dev/xvda', size: 16, deleteOnTermination: true, volumeId: root }],
-    ...extra,
-  });
-  launchInstance(model, home, {
-    ...web(d.instances.web1, d.networkInterfaces.web1, d.subnets.prodA, d.volumes.web1Root, {}),
-    groupIds: [d.securityGroups.web],
-    publicIp: '198.51.100.10',
-    volumes: [
-      { deviceName: '/dev/xvda', size: 16, deleteOnTermination: true, volumeId: d.volumes.web1Root },
-      { deviceName: '/dev/sdf', size: 100, deleteOnTermination: false, volumeId: d.volumes.web1Data },
-    ],
-    tags: { Name: 'web-1', env: 'prod', app: 'storefront' },
-  });
-  launchInstance(model, home, {
-    ...web(d.instances.webAsg1, d.networkInterfaces.webAsg1, d.subnets.prodB, d.volumes.webAsg1Root, {}),
-    groupIds: [d.securityGroups.web, d.securityGroups.app],
-    tags: { Name: 'web-asg-1', env: 'prod', app: 'storefront', ...asgTag },
-  });
-  launchInstance(model, home, {
-    ...web(d.instances.webAsg2, d.networkInterfaces.webAsg2, d.subnets.prodB, d.volumes.webAsg2Root, {}),
-    groupIds: [d.securityGroups.web, d.securityGroups.app],
-    tags: { Name: 'web-asg-2', env: 'prod', app: 'storefront', ...asgTag },
-  });
-  addNetworkInterface(model, home, {
-    networkInterfaceId: d.networkInterfaces.batch1Primary,
-    subnetId: d.subnets.stagingA,
-    groupIds: [d.securityGroups.staging],
-    description: 'Primary network interface',
-  });
-  addNetworkInterface(model, home, {
-    networkInterfaceId: d.networkInterfaces.batch1Secondary,
-    subnetId: d.subnets.stagingA,
-    groupIds: [d.securityGroups.staging],
-    description: 'batch data plane',
-  });
-  launchInstance(model, home, {
-    instanceId: d.instances.batch1,
-    subnetId: d.subnets.stagingA,
-    groupIds: [d.securityGroups.staging],
-    networkInterfaceIds: [d.networkInterfaces.batch1Primary, d.networkInterfaces.batch1Secondary],
-    instanceType: 'c5.xlarge',
-    instanceProfileArn: batchProfile,
-    instanceInitiatedShutdownBehavior: 'terminate',
-    volumes: [
-      { deviceName: '/dev/xvda', size: 8, deleteOnTermination: true, volumeId: d.volumes.batch1Root },
-      { deviceName: '/dev/sdb', size: 500, deleteOnTermination: true, volumeId: d.volumes.batch1Data },
-    ],
-    tags: { Name: 'batch-1', env: 'staging' },
-  });
-
-  const tg = addTargetGroup(model, home, { name: d.targetGroupName, vpcId: d.vpcs.prod, port: 80 });
-  addAutoScalingGroup(model, home, {
-    name: d.autoScalingGroup,
-    instanceIds: [d.instances.webAsg1, d.instances.webAsg2],
-    minSize: 1,
-    maxSize: 4,
-    desiredCapacity: 2,
-    targetGroupArns: [tg.arn],
-  });
-  const eip = allocateAddress(model, home, {
-    allocationId: d.elasticIp.allocationId,
-    publicIp: d.elasticIp.publicIp,
-  });
-  const eipEni = model.ec2(home).networkInterfaces[d.networkInterfaces.webAsg1];
-  if (eipEni && !eip.associationId) associateAddress(model, home, eip, eipEni);
-
-  for (const id of [d.instances.web1, d.instances.webAsg1, d.instances.webAsg2])
-    addManagedInstance(model, home, id);
-
-  const user = addUser(model, d.accountId, {
-    userName: d.user.name,
-    inlinePolicies: {
-      deploy: policy([
-        { Effect: 'Allow', Action: ['s3:PutObject'], Resource: `arn:aws:s3:::${d.buckets.publicAssets}/*` },
-      ]),
-    },
-  });
-  addAccessKey(model, user, { accessKeyId: d.user.accessKeyId });
-  const assets = addBucket(model, {
-    name: d.buckets.publicAssets,
-    accountId: d.accountId,
-    region: d.region,
-    publicAccessBlock: NONE_BLOCKED,
-  });
-  if (!assets.objects['index.html']) {
-    storeObject(model, assets, 'index.html', new TextEncoder().encode('<h1>ACME storefront</h1>\n'), {
-      contentType: 'text/html',
-    });
-  }
-
+  const model = sim.model;
   const member: AwsTarget = { accountId: d.memberAccountId, region: d.memberRegion };
-  seedAirlockPrerequisites(sim, d.memberAccountId, {
+  applyEstate(sim, demoEstate(), {
     ...options,
     evidenceBucket: options.evidenceBucket ?? d.buckets.evidence,
   });
   registerCaptureDocument(model, member);
-  addVpc(model, member, { vpcId: d.member.vpc, cidrBlock: '10.20.0.0/16', tags: { Name: 'member-main' } });
-  addSubnet(model, member, {
-    subnetId: d.member.subnet,
-    vpcId: d.member.vpc,
-    cidrBlock: '10.20.1.0/24',
-    availabilityZone: 'us-west-2a',
-  });
-  createSecurityGroup(model, member, {
-    groupId: d.member.securityGroup,
-    groupName: 'legacy-sg',
-    description: 'Legacy app',
-    vpcId: d.member.vpc,
-    ingress: [anywhere(22)],
-  });
-  launchInstance(model, member, {
-    instanceId: d.member.instance,
-    subnetId: d.member.subnet,
-    groupIds: [d.member.securityGroup],
-    publicIp: '198.51.100.40',
-    tags: { Name: 'legacy-1' },
-  });
-  addManagedInstance(model, member, d.member.instance);
   return DEMO;
 }
