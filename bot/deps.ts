@@ -40,7 +40,16 @@ export interface BotDeps {
   startIncident: StartIncident;
   planner: Planner;
   settings: SlackSettings;
-  scope: { homeAccountId: string; defaultRegion: string };
+  /**
+   * Where `/ir isolate` (and `--plan`) may act: the home account plus allowedAccountIds; allowedRegions, or every
+   * region of the partition when none are listed. Unset lists = the home account only, any region of its partition.
+   */
+  scope: {
+    homeAccountId: string;
+    defaultRegion: string;
+    allowedAccountIds?: string[];
+    allowedRegions?: string[];
+  };
   clock: Clock;
   log: Logger;
   /** Requests already acted on (the door refuses replays); the HTTP bot keeps them in memory when unset. */

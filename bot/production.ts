@@ -77,7 +77,12 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
       return planner(target);
     },
     settings: slackSettingsFromEnv(env),
-    scope: { homeAccountId: scope.homeAccountId, defaultRegion },
+    scope: {
+      homeAccountId: scope.homeAccountId,
+      defaultRegion,
+      allowedAccountIds: scope.allowedAccountIds,
+      allowedRegions: scope.allowedRegions,
+    },
     clock,
     log,
     nonces: new DynamoRequestNonces({ doc, tableName }),

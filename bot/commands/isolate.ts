@@ -1,13 +1,57 @@
 import { AssumeRoleError, ResourceNotFoundError, ValidationError } from '../../workflow/errors';
+import type { BotDeps } from '../deps';
 import type { SlackMessage } from '../messages/blocks';
 import { alreadyOpen, isolateIgnored, isolateRefused, isolateStarted } from '../messages/isolate-replies';
 import { planMessage } from '../messages/plan';
+import { regionAllowed } from '../regions';
 import type { CommandContext } from './context';
 import type { IsolateArgs } from './parse';
 
+type Target = { instanceId: string; accountId: string; region: string };
+
+/** The account and region must be ones Airlock may act in: checked before any AWS call, for --plan too. */
+function checkScope(target: Target, scope: BotDeps['scope']): void {
+  const accounts = [scope.homeAccountId, ...(scope.allowedAccountIds ?? [])];
+  if (!accounts.includes(target.accountId)) {
+    throw new ValidationError(
+      `account ${target.accountId} is not one Airlock may act in. Nothing was started.`,
+      'account',
+    );
+  }
+  if (!regionAllowed(target.region, scope.defaultRegion, scope.allowedRegions)) {
+    throw new ValidationError(
+      `region ${target.region} is not one Airlock may act in. Nothing was started.`,
+      'region',
+    );
+  }
+}
+
 /**
- * `/ir isolate <instance-id> … [--plan]`. With --plan: the read-only planner says exactly what would change.
- * Otherwise one hand-off to the single intake path (normalize, record, dedupe, StartExecution).
+ * The read-only planner (the same Describe calls as --plan): the instance exists where the responder said.
+ * A not-found instance or an unassumable role becomes a ValidationError the responder reads.
+ */
+async function plan(target: Target, deps: BotDeps, notFound: (t: Target) => string) {
+  try {
+    return await deps.planner(target);
+  } catch (error) {
+    if (error instanceof ResourceNotFoundError) {
+      throw new ValidationError(notFound(target), 'instance-id', { cause: error });
+    }
+    if (error instanceof AssumeRoleError) {
+      throw new ValidationError(
+        `Airlock cannot act in account ${target.accountId}: its responder role could not be assumed (${error.message}). Nothing was started.`,
+        'account',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * `/ir isolate <instance-id> … [--plan]`. Both first check the account and region, then run the read-only
+ * planner. With --plan it says exactly what would change; otherwise, once the instance is known to exist, one
+ * hand-off to the single intake path (normalize, record, dedupe, StartExecution). A typo opens nothing.
  */
 export async function isolateCommand(args: IsolateArgs, ctx: CommandContext): Promise<SlackMessage> {
   const { deps } = ctx;
@@ -16,27 +60,23 @@ export async function isolateCommand(args: IsolateArgs, ctx: CommandContext): Pr
     accountId: args.accountId ?? deps.scope.homeAccountId,
     region: args.region ?? deps.scope.defaultRegion,
   };
+  checkScope(target, deps.scope);
   if (args.plan) {
-    try {
-      return planMessage(await deps.planner(target));
-    } catch (error) {
-      if (error instanceof ResourceNotFoundError) {
-        throw new ValidationError(
-          `\`${target.instanceId}\` was not found in ${target.accountId} / ${target.region}: check the id, or add \`account …\` / \`region …\``,
-          'instance-id',
-          { cause: error },
-        );
-      }
-      if (error instanceof AssumeRoleError) {
-        throw new ValidationError(
-          `Airlock cannot act in account ${target.accountId}: its responder role could not be assumed (${error.message})`,
-          'account',
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+    return planMessage(
+      await plan(
+        target,
+        deps,
+        (t) =>
+          `\`${t.instanceId}\` was not found in ${t.accountId} / ${t.region}: check the id, or add \`account …\` / \`region …\``,
+      ),
+    );
   }
+  await plan(
+    target,
+    deps,
+    (t) =>
+      `\`${t.instanceId}\` not found in ${t.accountId}/${t.region}; nothing was started. Check the id, or add \`account …\` / \`region …\`.`,
+  );
   const result = await deps.startIncident({
     ...target,
     requesterSlackUserId: ctx.userId,

@@ -56,9 +56,9 @@ describe('/ir over HTTP (signed requests, real Bolt app, fake Slack API, DynamoL
     expect(h.executions.started).toHaveLength(0);
   });
 
-  it('rejects an account Airlock may not act in, with intake naming the field', async () => {
+  it('rejects an account Airlock may not act in, naming the field, before any AWS call', async () => {
     const res = await h.command(`isolate ${INSTANCE} account 999999999999`);
-    expect(ackText(res)).toContain('accountId');
+    expect(ackText(res)).toContain('account 999999999999 is not one Airlock may act in');
     expect(ackText(res)).toContain('Nothing was started');
     expect(h.executions.started).toHaveLength(0);
   });

@@ -208,7 +208,11 @@ export async function startHarness(
     }),
     planner: testPlanner,
     settings,
-    scope: { homeAccountId: HOME_ACCOUNT, defaultRegion: DEFAULT_REGION },
+    scope: {
+      homeAccountId: HOME_ACCOUNT,
+      defaultRegion: DEFAULT_REGION,
+      allowedAccountIds: ['210987654321'],
+    },
     clock,
     log,
     nonces: new DynamoRequestNonces({ doc: local.doc, tableName }),
