@@ -205,7 +205,12 @@ describe('bot/lambda.ts (AwsLambdaReceiver behind API Gateway HTTP API v2)', () 
     };
     const deps = productionBotDeps(env);
     expect(deps.settings).toMatchObject({ responderUserIds: ['U0RESP1', 'U0RESP2'], fourEyes: false });
-    expect(deps.scope).toEqual({ homeAccountId: '123456789012', defaultRegion: 'us-east-1' });
+    expect(deps.scope).toEqual({
+      homeAccountId: '123456789012',
+      defaultRegion: 'us-east-1',
+      allowedAccountIds: [],
+      allowedRegions: [],
+    });
     const { SLACK_SOC_LEAD_USER_ID: _lead, ...missing } = env;
     expect(() => productionBotDeps(missing)).toThrow('SLACK_SOC_LEAD_USER_ID');
   });
