@@ -4,6 +4,8 @@ import type { AwsClients } from '../../aws/clients';
 import type { AuditEvent, IncidentRecord } from '../../ledger/types';
 import type { WorkflowTaskDeps } from '../../tasks/deps';
 import { digest } from '../../tasks/step';
+import { moveOffAllowAll } from '../ec2/allow-all';
+import { Ec2StateSchema } from '../ec2/state';
 import { COMPENSATE_AUDIT, failedCallFromMessage, failedStepFromAudit, readableCause } from './failure';
 import type { CompensateInput } from './input';
 import { requireIncident } from './lifecycle';
@@ -14,6 +16,20 @@ export interface CompensateOutput {
   error: string;
   /** The readable cause (a Lambda error JSON's errorMessage, else the Catch's `Cause`). */
   cause: string;
+  /** EC2 containment only: what compensation made sure of (each `failed: …` when it could not). */
+  safeguards?: Safeguards;
+}
+
+export interface Safeguards {
+  /** The instance's sessions denied (the revoke step's own check-before-act code). */
+  revocation: string;
+  /** No ENI left on the transitional allow-all group: `none`, or what was moved to the isolation group. */
+  allowAll: string;
+}
+
+export interface CompensateOptions {
+  /** Makes sure the instance's sessions are denied, check-before-act; returns what is in place. */
+  ensureRevoked?: () => Promise<string>;
 }
 
 export const FAILED_TAG_KEY = 'airlock:containment-failed';
@@ -79,8 +95,40 @@ async function tagFailedInstance(
   return 'tagged';
 }
 
+const failedText = (error: unknown) =>
+  `failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+
 /**
- * j. Compensation after an unrecoverable error: keeps whatever containment succeeded (changes nothing else),
+ * What an interrupted EC2 containment must never leave behind, made sure of whichever step failed: the deny on
+ * the instance's sessions, and no ENI on the allow-all group (wide open while it carries it). Not after a Reject
+ * (the responder asked for the instance back), nor without a recorded pre-state. Each part reports its own failure.
+ */
+async function secureContainment(
+  getClients: () => Promise<AwsClients>,
+  deps: WorkflowTaskDeps,
+  incident: IncidentRecord,
+  input: CompensateInput,
+  options: CompensateOptions,
+): Promise<Safeguards | undefined> {
+  if (incident.request.resource.kind !== 'ec2-instance' || incident.approval?.state === 'rejected')
+    return undefined;
+  const pre = Ec2StateSchema.safeParse(incident.preState);
+  if (!pre.success) return undefined;
+  const [allowAll, revocation] = await Promise.all([
+    getClients()
+      .then((clients) => moveOffAllowAll(clients, pre.data, input.config))
+      .then((moved) => (moved.length ? `moved ${moved.join(', ')}` : 'none'), failedText),
+    options.ensureRevoked ? options.ensureRevoked().catch(failedText) : Promise.resolve('not checked'),
+  ]);
+  const safeguards = { revocation, allowAll };
+  const level = `${revocation} ${allowAll}`.includes('failed: ') ? 'error' : 'info';
+  deps.log[level]({ incidentId: incident.incidentId, ...safeguards }, 'containment safeguards');
+  return safeguards;
+}
+
+/**
+ * j. Compensation after an unrecoverable error: keeps whatever containment succeeded, makes sure (EC2) that the
+ * instance's sessions are denied and that no ENI is left on the allow-all group,
  * tags an EC2 instance `airlock:containment-failed=<step>`, records the failure and status FAILED in the ledger,
  * pages on-call once, and records an audit event. Tagging problems never stop it. Clients are obtained lazily:
  * the failure being compensated may be that the role could not be assumed.
@@ -89,6 +137,7 @@ export async function compensate(
   getClients: () => Promise<AwsClients>,
   deps: WorkflowTaskDeps,
   input: CompensateInput,
+  options: CompensateOptions = {},
 ): Promise<CompensateOutput> {
   const { incidentId } = input;
   const incident = await requireIncident(deps.ledger, incidentId);
@@ -100,6 +149,7 @@ export async function compensate(
     cause,
   };
 
+  const safeguards = await secureContainment(getClients, deps, incident, input, options);
   const tag = await tagFailedInstance(getClients, deps, incident, failure.step, audit);
 
   const failed =
@@ -121,13 +171,24 @@ export async function compensate(
     paged = true;
   }
 
-  const output: CompensateOutput = { failedStep: failure.step, error: failure.error, cause: failure.cause };
+  const output: CompensateOutput = {
+    failedStep: failure.step,
+    error: failure.error,
+    cause: failure.cause,
+    ...(safeguards ? { safeguards } : {}),
+  };
   await deps.ledger.appendAudit({
     incidentId,
     at: deps.clock.now().toISOString(),
     actor: 'workflow',
     action: COMPENSATE_AUDIT.done,
-    detail: { failedStep: failure.step, error: failure.error, tag, paged },
+    detail: {
+      failedStep: failure.step,
+      error: failure.error,
+      tag,
+      paged,
+      ...(safeguards ? { safeguards } : {}),
+    },
     inputDigest: digest(input),
     outputDigest: digest(output),
   });

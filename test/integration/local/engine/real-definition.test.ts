@@ -97,7 +97,10 @@ describe('LocalEngine on workflow/definition.asl.json', () => {
     const approval = await engine.waitForTask(executionArn, { stateName: 'RequestApproval' });
 
     expect(approval.deadline).toEqual(new Date(T0 + 4 * 3600_000));
-    expect(calls.filter((k) => k === 'SnapshotVolume')).toHaveLength(2);
+    expect(calls.filter((k) => k === 'SnapshotVolumes')).toHaveLength(1);
+    // Protection before isolation; revocation beside them, after capture.
+    expect(calls.indexOf('ProtectEvidence')).toBeLessThan(calls.indexOf('IsolateNetwork'));
+    expect(calls.indexOf('CaptureVolatileEvidence')).toBeLessThan(calls.indexOf('RevokeInstanceCredentials'));
     await engine.sendTaskSuccess(approval.tokens[0] as string, {
       approvalId: 'apr-1',
       decision: 'approve',
@@ -117,6 +120,57 @@ describe('LocalEngine on workflow/definition.asl.json', () => {
       ]),
     );
     expect(engine.statesVisited(executionArn)).not.toContain('Escalate');
+  });
+
+  it('merges both Contain branches back into $.results.<step>, keeping the execution input', async () => {
+    const { executionArn } = await engine.start({ name: 'inc-real-merge', input: input('inc-real-merge') });
+    await engine.waitForTask(executionArn, { stateName: 'RequestApproval' });
+
+    const entered = engine
+      .history(executionArn)
+      .find((e) => e.type === 'StateEntered' && e.stateName === 'CheckContained') as { input?: unknown };
+    expect(entered?.input).toMatchObject({
+      incidentId: 'inc-real-merge',
+      route: 'contain-ec2',
+      results: {
+        preState: { instanceId: 'i-0abc' },
+        capture: { key: 'CaptureVolatileEvidence' },
+        revoke: { key: 'RevokeInstanceCredentials' },
+        protect: { key: 'ProtectEvidence' },
+        isolate: { key: 'IsolateNetwork' },
+      },
+    });
+    expect(Object.keys(entered?.input as object).sort()).toEqual([
+      'config',
+      'incidentId',
+      'request',
+      'results',
+      'route',
+    ]);
+  });
+
+  it('fails revocation without stopping isolation, then compensates with the revocation error', async () => {
+    const handlers: TaskHandlerMap = {
+      ...stubHandlers(calls),
+      RevokeInstanceCredentials: async () => {
+        calls.push('RevokeInstanceCredentials');
+        throw Object.assign(new Error('denied'), { name: 'AccessDenied' });
+      },
+    };
+    const failing = new LocalEngine({ definition: template, handlers, callbackKeys: CALLBACK_KEYS, clock });
+    const { executionArn } = await failing.start({
+      name: 'inc-real-revoke',
+      input: input('inc-real-revoke'),
+    });
+    const final = await failing.result(executionArn);
+    await failing.close();
+
+    expect(final.status).toBe('FAILED');
+    expect(calls).toEqual(expect.arrayContaining(['ProtectEvidence', 'IsolateNetwork', 'Compensate']));
+    const compensated = failing
+      .history(executionArn)
+      .find((e) => e.type === 'StateEntered' && e.stateName === 'Compensate') as { input?: unknown };
+    expect(compensated?.input).toMatchObject({ error: { Error: 'AccessDenied' } });
   });
 
   it('escalates when the approval times out, and restores on a rejected escalation', async () => {

@@ -16,6 +16,7 @@ import { addAutoScalingGroup, addTargetGroup } from '../../../../local/sim/build
 import { USERS } from '../../../../local/slack/workspace';
 import { configureAwsRetry } from '../../../../workflow/aws/call';
 import definition from '../../../../workflow/definition.asl.json';
+import { COMPENSATE_AUDIT } from '../../../../workflow/domain/incident/failure';
 
 /**
  * Every path of the real definition, end to end through the offline stack: intake → local engine → real task
@@ -132,6 +133,13 @@ function expectContained(run: Run): void {
     });
 }
 
+/** What Compensate made sure of (its audit event). */
+async function compensation(run: Run): Promise<{ revocation?: string; allowAll?: string } | undefined> {
+  const audit = await run.stack.ledger.listAudit(run.incidentId ?? '');
+  const done = audit.find((e) => e.action === COMPENSATE_AUDIT.done);
+  return done?.detail?.safeguards as { revocation?: string; allowAll?: string } | undefined;
+}
+
 async function settle(stack: OfflineStack, arn: string): Promise<void> {
   await stack.engine.waitForStatus(arn, (d) => d.status !== 'RUNNING', { timeoutMs: 20_000 });
 }
@@ -170,6 +178,8 @@ describe('drill paths: EC2', () => {
       'Done',
     ]);
     expectContained(run);
+    // The seeded C2 session out through the NAT gateway is tracked: only the network ACL deny cuts it.
+    expect(run.flowsAliveAfterIsolation).toEqual([]);
     const incident = await run.stack.ledger.getIncident(run.incidentId ?? '');
     expect(incident?.approval).toMatchObject({ state: 'approved', decidedBy: USERS.responder });
     expect(incident?.containedAt).toBeDefined();
@@ -187,6 +197,7 @@ describe('drill paths: EC2', () => {
     ]);
     // Containment did change the estate, and the restore undid every change.
     expect(run.actions.some((a) => a.operation === 'ModifyNetworkInterfaceAttribute')).toBe(true);
+    expect(run.actions.some((a) => a.operation === 'CreateNetworkAclEntry')).toBe(true);
     expect(residue(run)).toEqual([]);
   });
 
@@ -297,6 +308,43 @@ describe('drill paths: EC2', () => {
     expect(instance?.tags).toMatchObject({ 'airlock:containment-failed': 'tag-instance' });
     expect(run.slack.some((m) => /fail/i.test(m.text ?? ''))).toBe(true);
   });
+
+  it('revocation fails: isolation still happens beside it, then Compensate puts the deny in place', async () => {
+    const run = await drill(EC2, 'approve', { prepare: failOnce('iam', 'PutRolePolicy', 'AccessDenied') });
+    expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
+    expect(run.statesVisited).toEqual(
+      expect.arrayContaining(['IsolateNetwork', 'CheckContained', 'RevocationError', 'Compensate']),
+    );
+    const isolation = isolationGroupIds(run);
+    for (const eniId of ec2(run).instances[target.instanceId]?.networkInterfaceIds ?? [])
+      expect(ec2(run).networkInterfaces[eniId]?.groupIds).toEqual([...isolation]);
+    const denies = Object.values(run.stack.sim.model.iam(target.accountId).roles).flatMap((r) =>
+      Object.keys(r.inlinePolicies).filter((name) =>
+        name.startsWith(`AirlockDenyInstance-${target.instanceId}`),
+      ),
+    );
+    expect(denies).toHaveLength(1);
+    expect((await compensation(run))?.revocation).toMatch(/in place$/);
+  });
+
+  it('isolation interrupted on the allow-all group: Compensate moves the ENI to the isolation group', async () => {
+    const run = await drill(EC2, 'approve', {
+      prepare: (stack) =>
+        stack.sim.faults.failNth({
+          service: 'ec2',
+          operation: 'ModifyNetworkInterfaceAttribute',
+          n: 2,
+          error: 'UnauthorizedOperation',
+        }),
+    });
+    expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
+    expect(run.statesVisited).toEqual(expect.arrayContaining(['ContainmentError', 'Compensate']));
+    const isolation = isolationGroupIds(run);
+    for (const eniId of ec2(run).instances[target.instanceId]?.networkInterfaceIds ?? [])
+      expect(ec2(run).networkInterfaces[eniId]?.groupIds).toEqual([...isolation]);
+    expect((await compensation(run))?.allowAll).toMatch(/^moved eni-/);
+    expect((await compensation(run))?.revocation).toMatch(/in place$/);
+  });
 });
 
 /**
@@ -316,9 +364,9 @@ function inElbCheckedGroup(stack: OfflineStack): void {
     toPort: 80,
     cidrIpv4: '10.0.0.0/8',
   });
-  const tg = addTargetGroup(model, target, { name: 'web-tg', vpcId: instance.vpcId, port: 80 });
+  const tg = addTargetGroup(model, target, { name: 'web-1-tg', vpcId: instance.vpcId, port: 80 });
   const asg = addAutoScalingGroup(model, target, {
-    name: 'web-asg',
+    name: 'web-1-asg',
     instanceIds: [target.instanceId],
     minSize: 0,
     maxSize: 4,
@@ -329,7 +377,7 @@ function inElbCheckedGroup(stack: OfflineStack): void {
   asg.healthCheckGracePeriodSeconds = 0;
 }
 
-const asgOf = (run: Run) => run.stack.sim.model.region(target).autoscaling.groups['web-asg'];
+const asgOf = (run: Run) => run.stack.sim.model.region(target).autoscaling.groups['web-1-asg'];
 
 describe('drill paths: EC2 in an Auto Scaling group behind a load balancer', () => {
   it('survives ELB health checks: with 90 s between steps, the instance and its root volume are never replaced', async () => {
