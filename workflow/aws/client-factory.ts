@@ -9,14 +9,23 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AssumeRoleError } from '../errors';
 import type { AwsClients, AwsTarget, ClientFactory } from './clients';
+import { partitionOf } from './partition';
+
+/**
+ * The responder session's name: `airlock-<incidentId>`, so member-account CloudTrail (userIdentity.arn
+ * `…:assumed-role/<role>/airlock-inc-…`) ties every call to its incident. STS allows 2–64 of [\w+=,.@-].
+ */
+export function responderSessionName(incidentId: string | undefined): string {
+  const name = incidentId ? `airlock-${incidentId.replace(/[^\w+=,.@-]/g, '-')}` : 'airlock';
+  return name.slice(0, 64);
+}
 
 export interface ProductionClientOptions {
   homeAccountId: string;
   /** Accounts Airlock may act in besides home. A finding from any other account is refused. */
   allowedAccountIds: string[];
   responderRoleName: string;
-  /** Session name on the assumed role, for CloudTrail: "airlock-<incidentId>". */
-  sessionName?: string;
+  /** The partition of the role ARNs; default: the target region's (aws, aws-us-gov, aws-cn …). */
   partition?: string;
 }
 
@@ -27,7 +36,8 @@ export interface ProductionClientOptions {
 export function productionClientFactory(options: ProductionClientOptions): ClientFactory {
   const cache = new Map<string, { clients: AwsClients; expires: number }>();
   return async (target: AwsTarget) => {
-    const key = `${target.accountId}:${target.region}`;
+    // One session per incident: its name carries the incident id, so credentials are never shared across incidents.
+    const key = `${target.accountId}:${target.region}:${target.incidentId ?? ''}`;
     const hit = cache.get(key);
     if (hit && hit.expires > Date.now() + 60_000) return hit.clients;
     let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
@@ -36,13 +46,14 @@ export function productionClientFactory(options: ProductionClientOptions): Clien
       if (!options.allowedAccountIds.includes(target.accountId)) {
         throw new AssumeRoleError(`account ${target.accountId} is not in Airlock's allowed accounts`);
       }
-      const roleArn = `arn:${options.partition ?? 'aws'}:iam::${target.accountId}:role/${options.responderRoleName}`;
+      const partition = options.partition ?? partitionOf(target.region);
+      const roleArn = `arn:${partition}:iam::${target.accountId}:role/${options.responderRoleName}`;
       const sts = new STSClient({ region: target.region });
       try {
         const out = await sts.send(
           new AssumeRoleCommand({
             RoleArn: roleArn,
-            RoleSessionName: (options.sessionName ?? 'airlock').slice(0, 64),
+            RoleSessionName: responderSessionName(target.incidentId),
             DurationSeconds: 900,
           }),
         );

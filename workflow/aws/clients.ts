@@ -26,6 +26,8 @@ export interface AwsClients {
 export interface AwsTarget {
   accountId: string;
   region: string;
+  /** The incident the calls are for: cross-account sessions are named after it (CloudTrail ties calls to it). */
+  incidentId?: string;
 }
 
 /** Returns the clients for the account and region a finding is in. */

@@ -7,7 +7,11 @@ import { lambdaHandler } from './lambda';
 /** S3: record each bucket's Block Public Access configuration, then turn all four settings on. */
 export const run: TaskRun<BlockBucketPublicAccessOutput> = async (deps, input) => {
   const parsed = parseInput(BucketTaskInputSchema, input);
-  const clients = await deps.clients({ accountId: parsed.request.accountId, region: parsed.request.region });
+  const clients = await deps.clients({
+    accountId: parsed.request.accountId,
+    region: parsed.request.region,
+    incidentId: parsed.incidentId,
+  });
   return blockBucketPublicAccess(clients, deps, parsed);
 };
 

@@ -12,7 +12,11 @@ import { lambdaHandler } from './lambda';
 export const run: TaskRun<CloseIncidentOutput> = async (deps, input) => {
   const parsed = parseInput(CloseIncidentInputSchema, input);
   const clients = securityHubFindingOf(parsed.request)
-    ? await deps.clients({ accountId: parsed.request.accountId, region: parsed.request.region })
+    ? await deps.clients({
+        accountId: parsed.request.accountId,
+        region: parsed.request.region,
+        incidentId: parsed.incidentId,
+      })
     : undefined;
   return closeIncident(clients, deps, parsed);
 };

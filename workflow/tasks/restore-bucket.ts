@@ -7,7 +7,11 @@ import { lambdaHandler } from './lambda';
 /** Reject: put back each bucket's recorded Block Public Access configuration (or none); verify an empty diff. */
 export const run: TaskRun<RestoreBucketOutput> = async (deps, input) => {
   const parsed = parseInput(BucketTaskInputSchema, input);
-  const clients = await deps.clients({ accountId: parsed.request.accountId, region: parsed.request.region });
+  const clients = await deps.clients({
+    accountId: parsed.request.accountId,
+    region: parsed.request.region,
+    incidentId: parsed.incidentId,
+  });
   return restoreBucket(clients, deps, parsed);
 };
 
