@@ -4,6 +4,12 @@ import { realTimers, type TakeOptions } from './pace';
 
 /** 429s one call waits out (Retry-After each time) before it fails as NotificationError for the state machine. */
 export const RATE_LIMITED_RETRIES = 3;
+/**
+ * The most an unpaced call (chat.update, conversations.open) sleeps on Retry-After in all, well under the task
+ * functions' 30-second timeout: a longer wait fails at once as a clean NotificationError, which the state
+ * machine retries, instead of a Lambda timeout.
+ */
+export const MAX_UNPACED_WAIT_MS = 10_000;
 
 /** Retry-After in ms when the WebClient rejected a rate-limited call (TASK_CLIENT.rejectRateLimitedCalls). */
 export function rateLimitedRetryAfterMs(error: unknown): number | undefined {
@@ -38,6 +44,7 @@ export async function slackCall<T>(
   call: () => Promise<T>,
   paced?: { channel: string } & TakeOptions,
 ): Promise<T> {
+  let waitedMs = 0;
   for (let limited = 0; ; limited += 1) {
     if (paced) await deps.pacer.take(paced.channel, { ...paced, label: `${incidentId}: ${what}` });
     try {
@@ -46,9 +53,14 @@ export async function slackCall<T>(
       const retryAfterMs = rateLimitedRetryAfterMs(error);
       if (retryAfterMs === undefined || limited >= RATE_LIMITED_RETRIES)
         throw await notificationFailed(deps, incidentId, what, error);
+      if (!paced && waitedMs + retryAfterMs > MAX_UNPACED_WAIT_MS) {
+        const reason = `rate limited: Retry-After ${retryAfterMs / 1000} s is beyond the ${MAX_UNPACED_WAIT_MS / 1000} s this call may wait`;
+        throw await notificationFailed(deps, incidentId, what, new Error(reason, { cause: error }));
+      }
       deps.log.info({ incidentId, what, retryAfterMs }, 'Slack answered 429: waiting out Retry-After');
       if (paced) await deps.pacer.holdOff(paced.channel, retryAfterMs);
       else await realTimers.sleep(retryAfterMs);
+      waitedMs += retryAfterMs;
     }
   }
 }
