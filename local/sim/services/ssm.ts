@@ -13,6 +13,7 @@ import type {
 } from '@aws-sdk/client-ssm';
 import type { AwsTarget } from '../../../workflow/aws/clients';
 import type { SimCommand, SimInvocation, SimModel } from '../model';
+import { evaluateNetworkAcl, networkAclOf } from '../network-acls';
 import { checkPresignedPut } from '../presigned';
 import { allowsTcpPort } from '../sg-rules';
 import { runShell, type ShellPutResult } from '../shell';
@@ -47,11 +48,33 @@ export function agentReachable(model: SimModel, target: AwsTarget, instanceId: s
       (ec2.securityGroups[groupId]?.egress ?? []).some((rule) => {
         if (!allowsTcpPort(rule, 443)) return false;
         if (rule.cidrIpv4 === '0.0.0.0/0' || rule.cidrIpv6 === '::/0') return true;
-        if (rule.groupId) return endpointGroups.has(rule.groupId);
-        return rule.cidrIpv4 !== undefined && endpoints.length > 0;
+        if (rule.groupId) return endpointGroups.has(rule.groupId) && endpointsPassAcls(model, target, eniId);
+        return rule.cidrIpv4 !== undefined && endpoints.length > 0 && endpointsPassAcls(model, target, eniId);
       }),
     ),
   );
+}
+
+/**
+ * Whether the ENI's HTTPS reaches one of the VPC's SSM interface endpoints through the network ACLs: an endpoint
+ * in the ENI's own subnet (no ACL between), or one whose subnet's ACL lets the ENI's packets in and the answers out.
+ */
+function endpointsPassAcls(model: SimModel, target: AwsTarget, eniId: string): boolean {
+  const ec2 = model.ec2(target);
+  const eni = ec2.networkInterfaces[eniId];
+  if (!eni) return false;
+  return Object.values(ec2.vpcEndpoints)
+    .filter((e) => e.vpcId === eni.vpcId && e.type === 'Interface' && ENDPOINT_SERVICE.test(e.serviceName))
+    .some((e) => !e.subnetIds.length || e.subnetIds.some((s) => s === eni.subnetId || aclPasses(s)));
+  function aclPasses(subnetId: string): boolean {
+    const acl = networkAclOf(model, target, subnetId);
+    if (!acl || !eni) return true;
+    const packet = { address: eni.privateIpAddress, protocol: 'tcp' as const };
+    return (
+      evaluateNetworkAcl(acl, { ...packet, egress: false, destinationPort: 443 }).action === 'allow' &&
+      evaluateNetworkAcl(acl, { ...packet, egress: true, destinationPort: 49_152 }).action === 'allow'
+    );
+  }
 }
 
 /**

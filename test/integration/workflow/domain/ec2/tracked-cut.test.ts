@@ -1,8 +1,15 @@
 import { CreateNetworkAclEntryCommand, type DescribeNetworkAclsCommand } from '@aws-sdk/client-ec2';
 import { SimulatedAws } from '../../../../../local/sim';
-import { addSubnet, addVpc, createSecurityGroup, launchInstance } from '../../../../../local/sim/build';
+import {
+  addSubnet,
+  addVpc,
+  addVpcEndpoint,
+  createSecurityGroup,
+  launchInstance,
+} from '../../../../../local/sim/build';
 import { addNatGatewayFlow, liveFlows, natGatewaySubnet } from '../../../../../local/sim/flows';
 import { addNetworkAcl, networkAclOf } from '../../../../../local/sim/network-acls';
+import { agentReachable } from '../../../../../local/sim/services/ssm';
 import { configureAwsRetry } from '../../../../../workflow/aws/call';
 import type { AwsClients } from '../../../../../workflow/aws/clients';
 import { WorkflowSettingsSchema } from '../../../../../workflow/config';
@@ -340,5 +347,48 @@ describe('an instance whose subnet has its own network ACL', () => {
     expect(out.output.entries.map((x) => x.networkAclId)).not.toContain(own.networkAclId);
     expect(out.output.entries).toHaveLength(2);
     expect(e.flowX.state).toBe('dropped');
+  });
+});
+
+describe('ssm-endpoints isolation mode and the network ACL cut', () => {
+  const ssmMode = WorkflowSettingsSchema.parse({ isolationMode: 'ssm-endpoints' });
+
+  function withEndpoints(subnetId: string) {
+    const e = estate();
+    if (subnetId !== 'subnet-0a1')
+      addSubnet(e.model, home, { vpcId: 'vpc-0a1', subnetId, cidrBlock: '10.0.2.0/24' });
+    const endpointGroup = createSecurityGroup(e.model, home, {
+      groupId: 'sg-0e1',
+      groupName: 'ssm-endpoints',
+      description: 'endpoints',
+      vpcId: 'vpc-0a1',
+      ingress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }],
+    });
+    for (const service of ['ssm', 'ssmmessages', 'ec2messages'])
+      addVpcEndpoint(e.model, home, {
+        vpcId: 'vpc-0a1',
+        service,
+        groupIds: [endpointGroup.groupId],
+        subnetIds: [subnetId],
+      });
+    return e;
+  }
+
+  it('keeps Run Command when the endpoints sit in the instance’s own subnet (no ACL between)', async () => {
+    const e = withEndpoints('subnet-0a1');
+    const pre = await e.pre('i-0a1');
+    await isolateNetwork(e.clients, pre, ssmMode);
+    await cutTrackedFlows(e.clients, pre, recorder('inc-x'));
+    expect(agentReachable(e.model, home, 'i-0a1')).toBe(true);
+    expect(e.flowX.state).toBe('dropped');
+  });
+
+  it('cuts Run Command too when the endpoints sit behind an ACL that now denies the instance (containment first)', async () => {
+    const e = withEndpoints('subnet-0a2');
+    const pre = await e.pre('i-0a1');
+    await isolateNetwork(e.clients, pre, ssmMode);
+    expect(agentReachable(e.model, home, 'i-0a1')).toBe(true);
+    await cutTrackedFlows(e.clients, pre, recorder('inc-x'));
+    expect(agentReachable(e.model, home, 'i-0a1')).toBe(false);
   });
 });
