@@ -5,7 +5,9 @@ import type { SimCall } from '../../local/sim';
  *
  * - The isolating call: the first successful `ec2:ModifyNetworkInterfaceAttribute` that sets `Groups` on an ENI
  *   (the first security-group swap of IsolateNetwork; whatever group it sets, from that call on the instance's
- *   ENIs are no longer the workload's). A failed attempt (throttled, injected) isolates nothing and does not count.
+ *   ENIs are no longer the workload's), or a network ACL `deny` entry (CreateNetworkAclEntry /
+ *   ReplaceNetworkAclEntry), should one come first. A failed attempt (throttled, injected) isolates nothing and
+ *   does not count.
  * - callsBeforeIsolation: every AWS call logged before it (from the execution's start; seeding makes none),
  *   capture polls included.
  * - sequentialDepthBeforeIsolation: the same calls, counting calls in flight together once: the longest chain of
@@ -28,10 +30,14 @@ export interface IsolationFigures {
 }
 
 export function isIsolatingCall(call: CallSpan): boolean {
-  if (call.service !== 'ec2' || call.operation !== 'ModifyNetworkInterfaceAttribute' || call.error)
-    return false;
-  const groups = (call.input as { Groups?: unknown } | null)?.Groups;
-  return Array.isArray(groups) && groups.length > 0;
+  if (call.service !== 'ec2' || call.error) return false;
+  const input = (call.input ?? {}) as { Groups?: unknown; RuleAction?: unknown };
+  if (call.operation === 'ModifyNetworkInterfaceAttribute')
+    return Array.isArray(input.Groups) && input.Groups.length > 0;
+  return (
+    (call.operation === 'CreateNetworkAclEntry' || call.operation === 'ReplaceNetworkAclEntry') &&
+    input.RuleAction === 'deny'
+  );
 }
 
 export function isCapturePoll(call: CallSpan): boolean {

@@ -75,6 +75,15 @@ describe('isolationFigures', () => {
     expect(isolationFigures([sourceDest, failed, isolate(5, 6)]).callsBeforeIsolation).toBe(2);
   });
 
+  it('counts a network ACL deny entry as isolating, an allow entry not', () => {
+    const allow = call('CreateNetworkAclEntry', 1, 2, { input: { RuleAction: 'allow' } });
+    const deny = call('CreateNetworkAclEntry', 3, 4, { input: { RuleAction: 'deny' } });
+    expect(isIsolatingCall(allow)).toBe(false);
+    expect(isolationFigures([allow, deny, isolate(5, 6)]).firstIsolatingCall?.operation).toBe(
+      'CreateNetworkAclEntry',
+    );
+  });
+
   it('reports no isolating call when none was made', () => {
     const figures = isolationFigures([call('DescribeInstances', 1, 2)]);
     expect(figures.firstIsolatingCall).toBeUndefined();
