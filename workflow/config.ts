@@ -52,6 +52,16 @@ export const WorkflowSettingsSchema = z.object({
   evidenceBucket: z.string().default('airlock-evidence'),
   /** Instance profile with SSM-only permissions, attached in place of the workload profile. */
   forensicInstanceProfileName: z.string().default('airlock-forensic'),
+  /**
+   * Custody of evidence snapshots. `lock` (default): EBS snapshot lock in `snapshotLockMode` for
+   * `evidenceRetentionDays`, so nobody with ec2:DeleteSnapshot in the workload account can remove them;
+   * `none`: left as they are. (`copy` to the IR account is not implemented yet.) Restore never unlocks or deletes.
+   */
+  snapshotCustody: z.enum(['lock', 'none']).default('lock'),
+  /** governance (default): unlockable by who holds ec2:UnlockSnapshot; compliance: nobody, after the cool-off. */
+  snapshotLockMode: z.enum(['governance', 'compliance']).default('governance'),
+  /** Days evidence snapshots stay locked (EBS allows 1–36,500). */
+  evidenceRetentionDays: z.number().int().min(1).max(36_500).default(90),
 });
 export type WorkflowSettings = z.infer<typeof WorkflowSettingsSchema>;
 

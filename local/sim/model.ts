@@ -205,6 +205,8 @@ export interface SimSnapshot {
   /** DescribeSnapshots calls left before a pending snapshot completes (simulator bookkeeping). */
   pendingPolls: number;
   tags: Tags;
+  /** EBS snapshot lock (LockSnapshot): DeleteSnapshot is refused until `expiresAt`. */
+  lock?: { mode: 'governance' | 'compliance'; expiresAt: string; coolOffEndsAt?: string };
 }
 
 export interface SimAddress {
@@ -472,6 +474,7 @@ export interface SimFinding {
   title: string;
   workflowStatus: 'NEW' | 'NOTIFIED' | 'RESOLVED' | 'SUPPRESSED';
   note?: { text: string; updatedBy: string; updatedAt: string };
+  verificationState?: 'UNKNOWN' | 'TRUE_POSITIVE' | 'FALSE_POSITIVE' | 'BENIGN_POSITIVE';
   updatedAt: string;
 }
 
@@ -480,7 +483,8 @@ export interface SimRegion {
   ssm: SimSsm;
   autoscaling: { groups: Record<string, SimAutoScalingGroup> };
   elbv2: { targetGroups: Record<string, SimTargetGroup> };
-  securityhub: { findings: Record<string, SimFinding> };
+  /** `disabled`: Security Hub is not enabled in this account and region (every call: InvalidAccessException). */
+  securityhub: { findings: Record<string, SimFinding>; disabled?: boolean };
 }
 
 export interface SimAccount {

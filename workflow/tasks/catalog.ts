@@ -173,13 +173,29 @@ export const TASKS = {
   ContainAccessKey: {
     entry: 'workflow/tasks/contain-access-key.ts',
     owner: 'workflow',
-    actions: ['iam:ListAccessKeys', 'iam:UpdateAccessKey', 'iam:GetRolePolicy', 'iam:PutRolePolicy'],
+    actions: [
+      'iam:ListAccessKeys',
+      'iam:UpdateAccessKey',
+      'iam:ListRolePolicies',
+      'iam:GetRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:ListUserPolicies',
+      'iam:GetUserPolicy',
+      'iam:PutUserPolicy',
+    ],
     timeoutSeconds: 30,
   },
   RestoreAccessKey: {
     entry: 'workflow/tasks/restore-access-key.ts',
     owner: 'workflow',
-    actions: ['iam:ListAccessKeys', 'iam:UpdateAccessKey', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy'],
+    actions: [
+      'iam:ListAccessKeys',
+      'iam:UpdateAccessKey',
+      'iam:GetRolePolicy',
+      'iam:DeleteRolePolicy',
+      'iam:GetUserPolicy',
+      'iam:DeleteUserPolicy',
+    ],
     timeoutSeconds: 30,
   },
   BlockBucketPublicAccess: {

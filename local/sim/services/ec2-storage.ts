@@ -3,10 +3,14 @@ import type {
   CreateSnapshotCommandOutput,
   CreateSnapshotsCommandInput,
   CreateSnapshotsCommandOutput,
+  DeleteSnapshotCommandInput,
+  DeleteSnapshotCommandOutput,
   DescribeSnapshotsCommandInput,
   DescribeSnapshotsCommandOutput,
   DescribeVolumesCommandInput,
   DescribeVolumesCommandOutput,
+  LockSnapshotCommandInput,
+  LockSnapshotCommandOutput,
 } from '@aws-sdk/client-ec2';
 import type { SimSnapshot, SimVolume } from '../model';
 import {
@@ -46,7 +50,58 @@ function newSnapshot(
   return snapshot;
 }
 
+const DAY_MS = 86_400_000;
+
 export const ec2StorageHandlers: HandlerTable = {
+  /** EBS snapshot lock: governance or compliance, 1–36,500 days; a pending or completed snapshot. */
+  LockSnapshot: op<LockSnapshotCommandInput, LockSnapshotCommandOutput>((ctx, input) => {
+    const snapshot = input.SnapshotId ? ctx.model.ec2(ctx.target).snapshots[input.SnapshotId] : undefined;
+    if (!snapshot)
+      throw ctx.error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
+    if (input.LockMode !== 'governance' && input.LockMode !== 'compliance')
+      throw ctx.error('InvalidParameterValue', `Invalid LockMode ${input.LockMode}`);
+    const days = input.LockDuration;
+    if (days === undefined || days < 1 || days > 36_500)
+      throw ctx.error('InvalidParameterValue', 'LockDuration must be between 1 and 36500 days');
+    if (input.LockMode === 'governance' && input.CoolOffPeriod !== undefined)
+      throw ctx.error('InvalidParameterCombination', 'CoolOffPeriod is only valid in compliance mode');
+    const now = ctx.model.now().getTime();
+    snapshot.lock = {
+      mode: input.LockMode,
+      expiresAt: new Date(now + days * DAY_MS).toISOString(),
+      ...(input.CoolOffPeriod
+        ? { coolOffEndsAt: new Date(now + input.CoolOffPeriod * 3_600_000).toISOString() }
+        : {}),
+    };
+    return {
+      SnapshotId: snapshot.snapshotId,
+      LockState:
+        input.LockMode === 'governance'
+          ? 'governance'
+          : input.CoolOffPeriod
+            ? 'compliance-cooloff'
+            : 'compliance',
+      LockDuration: days,
+      LockCreatedOn: new Date(now),
+      LockExpiresOn: new Date(snapshot.lock.expiresAt),
+    };
+  }),
+
+  /** Refused while the snapshot is locked (until the lock expires). */
+  DeleteSnapshot: op<DeleteSnapshotCommandInput, DeleteSnapshotCommandOutput>((ctx, input) => {
+    const snapshots = ctx.model.ec2(ctx.target).snapshots;
+    const snapshot = input.SnapshotId ? snapshots[input.SnapshotId] : undefined;
+    if (!snapshot)
+      throw ctx.error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
+    if (snapshot.lock && Date.parse(snapshot.lock.expiresAt) > ctx.model.now().getTime())
+      throw ctx.error(
+        'SnapshotLocked',
+        `The snapshot '${snapshot.snapshotId}' is locked in ${snapshot.lock.mode} mode until ${snapshot.lock.expiresAt} and can't be deleted.`,
+      );
+    delete snapshots[snapshot.snapshotId];
+    return {};
+  }),
+
   /**
    * Crash-consistent snapshots of an instance's attached EBS volumes, one per volume, all at one point in time
    * (one StartTime). The root volume is left out only with ExcludeBootVolume; naming it in ExcludeDataVolumeIds

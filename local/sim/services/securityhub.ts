@@ -10,10 +10,19 @@ import type { SimFinding } from '../model';
 import { type HandlerTable, op } from './common';
 
 const STATUSES = new Set(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED']);
+const VERIFICATION = new Set(['UNKNOWN', 'TRUE_POSITIVE', 'FALSE_POSITIVE', 'BENIGN_POSITIVE']);
 
 export const securityhubHandlers: HandlerTable = {
   BatchUpdateFindings: op<BatchUpdateFindingsCommandInput, BatchUpdateFindingsCommandOutput>((ctx, input) => {
-    const findings = ctx.model.region(ctx.target).securityhub.findings;
+    const hub = ctx.model.region(ctx.target).securityhub;
+    if (hub.disabled) {
+      throw ctx.error(
+        'InvalidAccessException',
+        `Account ${ctx.target.accountId} is not subscribed to AWS Security Hub`,
+        { status: 401 },
+      );
+    }
+    const findings = hub.findings;
     const identifiers = input.FindingIdentifiers ?? [];
     if (!identifiers.length || identifiers.length > 100) {
       throw ctx.error('InvalidInputException', 'FindingIdentifiers must contain between 1 and 100 items', {
@@ -23,6 +32,11 @@ export const securityhubHandlers: HandlerTable = {
     const status = input.Workflow?.Status;
     if (status !== undefined && !STATUSES.has(status)) {
       throw ctx.error('InvalidInputException', `Invalid Workflow.Status ${status}`, { status: 400 });
+    }
+    if (input.VerificationState !== undefined && !VERIFICATION.has(input.VerificationState)) {
+      throw ctx.error('InvalidInputException', `Invalid VerificationState ${input.VerificationState}`, {
+        status: 400,
+      });
     }
     if (input.Note && (!input.Note.Text || !input.Note.UpdatedBy)) {
       throw ctx.error('InvalidInputException', 'Note requires Text and UpdatedBy', { status: 400 });
@@ -43,6 +57,8 @@ export const securityhubHandlers: HandlerTable = {
         continue;
       }
       if (status) finding.workflowStatus = status as SimFinding['workflowStatus'];
+      if (input.VerificationState)
+        finding.verificationState = input.VerificationState as SimFinding['verificationState'];
       if (input.Note?.Text && input.Note.UpdatedBy) {
         finding.note = { text: input.Note.Text, updatedBy: input.Note.UpdatedBy, updatedAt: ctx.model.iso() };
       }
