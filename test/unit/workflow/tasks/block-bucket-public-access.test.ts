@@ -18,7 +18,9 @@ describe('BlockBucketPublicAccess task', () => {
 
     const out = await run(h.deps, JSON.parse(JSON.stringify(base)));
 
-    expect(h.targets).toEqual([{ accountId: TEST_ACCOUNT_ID, region: TEST_REGION }]);
+    expect(h.targets).toEqual([
+      { accountId: TEST_ACCOUNT_ID, region: TEST_REGION, incidentId: expect.stringMatching(/^inc-/) },
+    ]);
     expect(out).toEqual({ buckets: ['airlock-test-data'], changed: ['airlock-test-data'] });
     expect(s3).toHaveReceivedCommandTimes(PutPublicAccessBlockCommand, 1);
   });

@@ -34,7 +34,9 @@ describe('CloseIncident task', () => {
     const out = await run(h.deps, { ...base, outcome: 'unresolved' });
 
     expect(out).toEqual({ status: 'ESCALATED_UNRESOLVED', securityHubStatus: 'NOTIFIED' });
-    expect(h.targets).toEqual([{ accountId: TEST_ACCOUNT_ID, region: TEST_REGION }]);
+    expect(h.targets).toEqual([
+      { accountId: TEST_ACCOUNT_ID, region: TEST_REGION, incidentId: expect.stringMatching(/^inc-/) },
+    ]);
     expect(sh).toHaveReceivedCommandWith(BatchUpdateFindingsCommand, {
       FindingIdentifiers: [{ Id: 'finding-1', ProductArn: securityHub.productArn }],
     });

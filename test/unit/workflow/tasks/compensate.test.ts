@@ -29,7 +29,9 @@ describe('Compensate task', () => {
       error: 'VerificationFailedError',
       cause: 'eni-1 still has sg-web',
     });
-    expect(h.targets).toEqual([{ accountId: TEST_ACCOUNT_ID, region: TEST_REGION }]);
+    expect(h.targets).toEqual([
+      { accountId: TEST_ACCOUNT_ID, region: TEST_REGION, incidentId: expect.stringMatching(/^inc-/) },
+    ]);
     expect(ec2).toHaveReceivedCommandTimes(CreateTagsCommand, 1);
   });
 
