@@ -25,6 +25,9 @@ export const STAR_REQUIRED: Readonly<Record<string, string>> = {
   'ec2:DescribeVpcEndpoints': 'EC2 Describe* APIs support no resource-level permissions',
   'ec2:DescribeNetworkInterfaces': 'EC2 Describe* APIs support no resource-level permissions',
   'ec2:DescribeSnapshots': 'EC2 Describe* APIs support no resource-level permissions',
+  'ec2:DescribeSubnets': 'EC2 Describe* APIs support no resource-level permissions',
+  'ec2:DescribeNetworkAcls': 'EC2 Describe* APIs support no resource-level permissions',
+  'ec2:DescribeLockedSnapshots': 'EC2 Describe* APIs support no resource-level permissions',
   'ec2:DescribeInstanceTypes': 'EC2 Describe* APIs support no resource-level permissions',
   'autoscaling:DescribeAutoScalingInstances':
     'Auto Scaling Describe* APIs support no resource-level permissions',
@@ -107,6 +110,10 @@ export const SCOPED: Readonly<Record<string, readonly ArnPattern[]>> = {
   'ec2:DisassociateAddress': [ELASTIC_IP, NETWORK_INTERFACE, INSTANCE],
   'ec2:AssociateAddress': [ELASTIC_IP, NETWORK_INTERFACE, INSTANCE],
   'ec2:CreateSnapshot': [ec2Snapshot, VOLUME],
+  'ec2:LockSnapshot': [ec2Snapshot],
+  'ec2:CreateNetworkAclEntry': [ec2('network-acl')],
+  'ec2:DeleteNetworkAclEntry': [ec2('network-acl')],
+  'ec2:ReplaceNetworkAclEntry': [ec2('network-acl')],
   'ec2:CreateSnapshots': [ec2Snapshot, VOLUME, INSTANCE],
   'ec2:AssociateIamInstanceProfile': [INSTANCE],
   'ec2:ReplaceIamInstanceProfileAssociation': [INSTANCE],
@@ -117,6 +124,10 @@ export const SCOPED: Readonly<Record<string, readonly ArnPattern[]>> = {
   'iam:PutRolePolicy': [iamArn('role')],
   'iam:DeleteRolePolicy': [iamArn('role')],
   'iam:ListAccessKeys': [iamArn('user')],
+  'iam:ListUserPolicies': [iamArn('user')],
+  'iam:GetUserPolicy': [iamArn('user')],
+  'iam:PutUserPolicy': [iamArn('user')],
+  'iam:DeleteUserPolicy': [iamArn('user')],
   'iam:UpdateAccessKey': [iamArn('user')],
   'autoscaling:DetachInstances': [
     ({ partition, account }) =>

@@ -1,4 +1,5 @@
 import {
+  Aspects,
   Aws,
   CfnCondition,
   CfnOutput,
@@ -127,7 +128,7 @@ export class AirlockResponderStack extends Stack {
     this.planner = dutyRole(
       'planner',
       'PlannerRole',
-      'Airlock planner: read-only calls for /ir … --plan, assumed only by the Airlock Slack bot role',
+      'Airlock planner: read-only calls for /ir isolate --plan, assumed only by the Airlock Slack bot role',
     );
     this.containment = dutyRole(
       'containment',
@@ -185,12 +186,15 @@ export class AirlockResponderStack extends Stack {
       return rule;
     });
 
-    // IAM resources only where IamResources=true.
-    for (const child of this.node.findAll()) {
-      if (child instanceof CfnResource && child.cfnResourceType.startsWith('AWS::IAM::')) {
-        child.cfnOptions.condition = withIam;
-      }
-    }
+    // IAM resources only where IamResources=true: an aspect, so the overflow policies CDK splits off large role
+    // policies at synthesis are conditioned too.
+    Aspects.of(this).add({
+      visit(node) {
+        if (node instanceof CfnResource && node.cfnResourceType.startsWith('AWS::IAM::')) {
+          node.cfnOptions.condition = withIam;
+        }
+      },
+    });
 
     for (const [key, role] of [
       ['PlannerRoleArn', this.planner],
