@@ -85,3 +85,22 @@ describe('recordEc2PreState, console screenshot', () => {
     expect(result.summary).toMatch(/2 evidence object\(s\) saved$/);
   });
 });
+
+describe('recordEc2PreState, payload and order', () => {
+  it('returns counts, not the volumes, and records the pre-state before the step returns', async () => {
+    const { ledger, clients, ctx } = setup();
+    const result = await recordEc2PreState(clients, ctx, target);
+    expect(result.output).not.toHaveProperty('volumes');
+    const stored = (await ledger.getIncident(incidentId))?.preState as
+      | { blockDevices: unknown[] }
+      | undefined;
+    expect(result.output.volumeCount).toBe(stored?.blockDevices.length);
+    expect(result.output.consoleOutputLatest).toBe(true);
+  });
+
+  it('fails when an evidence write is refused, instead of reporting the screenshot as unavailable', async () => {
+    const { sim, clients, ctx } = setup();
+    sim.faults.failNth({ service: 's3', operation: 'PutObject', n: 3, error: 'AccessDenied' });
+    await expect(recordEc2PreState(clients, ctx, target)).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+});
