@@ -547,6 +547,11 @@ export interface SimModelOptions {
   callerRoleNames?: Record<string, string>;
   /** Rules per network ACL and direction, the default deny included (AWS default quota 20, adjustable to 40). */
   networkAclRuleLimit?: number;
+  /**
+   * Eventual consistency: requests naming a just-created security group or instance-profile association that do
+   * not see it yet (InvalidGroup.NotFound, `associating`). Default 0 (seen at once).
+   */
+  consistencyPolls?: number;
 }
 
 /** The role the simulated clients of an account act as, unless `callerRoleNames` names another. */
@@ -562,6 +567,10 @@ export class SimModel {
   listPageSize: number;
   networkAclRuleLimit: number;
   readonly callerRoleNames: Record<string, string>;
+  /** See SimModelOptions.consistencyPolls; settable in tests. */
+  consistencyPolls: number;
+  /** Resources inside their consistency window → requests left that will not see them (not part of the state). */
+  readonly unsettled = new Map<string, number>();
   private readonly clock: () => Date;
 
   constructor(options: SimModelOptions = {}) {
@@ -572,6 +581,7 @@ export class SimModel {
     this.listPageSize = options.listPageSize ?? 2;
     this.networkAclRuleLimit = options.networkAclRuleLimit ?? 20;
     this.callerRoleNames = { ...options.callerRoleNames };
+    this.consistencyPolls = options.consistencyPolls ?? 0;
   }
 
   /** The ARN of the role an account's simulated clients act as. */

@@ -34,6 +34,7 @@ import type {
   TerminateInstancesCommandOutput,
 } from '@aws-sdk/client-ec2';
 import { associateInstanceProfile, deregisterTarget, disassociateAddress } from '../build';
+import { notYetVisible, openConsistencyWindow } from '../consistency';
 import { SimulatorUnsupportedOperation } from '../errors';
 import { INSTANCE_TYPES } from '../instance-types';
 import type { SimInstance, Tags } from '../model';
@@ -406,7 +407,8 @@ export const ec2InstanceHandlers: HandlerTable = {
   >((ctx, input) => {
     const all = Object.values(ctx.model.ec2(ctx.target).instances)
       .map(associationOf)
-      .filter((a): a is IamInstanceProfileAssociation => a !== undefined);
+      .filter((a): a is IamInstanceProfileAssociation => a !== undefined)
+      .map((a) => (notYetVisible(ctx.model, a.AssociationId) ? { ...a, State: 'associating' as const } : a));
     const byId = input.AssociationIds?.length
       ? input.AssociationIds.map((id) => {
           const found = all.find((a) => a.AssociationId === id);
@@ -445,6 +447,7 @@ export const ec2InstanceHandlers: HandlerTable = {
       );
     }
     associateInstanceProfile(ctx.model, ctx.target, instance, arn);
+    openConsistencyWindow(ctx.model, associationOf(instance)?.AssociationId ?? '');
     return { IamInstanceProfileAssociation: { ...associationOf(instance), State: 'associating' } };
   }),
 
@@ -455,6 +458,7 @@ export const ec2InstanceHandlers: HandlerTable = {
     const instance = findAssociation(ctx, input.AssociationId);
     const arn = resolveProfileArn(ctx, input.IamInstanceProfile);
     associateInstanceProfile(ctx.model, ctx.target, instance, arn);
+    openConsistencyWindow(ctx.model, associationOf(instance)?.AssociationId ?? '');
     return { IamInstanceProfileAssociation: { ...associationOf(instance), State: 'associating' } };
   }),
 

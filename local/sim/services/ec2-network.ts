@@ -34,6 +34,7 @@ import type {
   RevokeSecurityGroupIngressCommandOutput,
 } from '@aws-sdk/client-ec2';
 import { associateAddress, createSecurityGroup, disassociateAddress } from '../build';
+import { notYetVisible, openConsistencyWindow } from '../consistency';
 import { DEFAULT_TRACKING, onGroupsChanged } from '../flows';
 import type { SimSecurityGroup, SimSgRule } from '../model';
 import {
@@ -67,7 +68,7 @@ function getGroup(ctx: OpContext, groupId: string | undefined, groupName?: strin
   const group = groupId
     ? groups[groupId]
     : Object.values(groups).find((g) => groupName !== undefined && g.groupName === groupName);
-  if (!group) {
+  if (!group || notYetVisible(ctx.model, group.groupId)) {
     throw ctx.error('InvalidGroup.NotFound', `The security group '${groupId ?? groupName}' does not exist`);
   }
   return group;
@@ -232,6 +233,8 @@ export const ec2NetworkHandlers: HandlerTable = {
   DescribeSecurityGroups: op<DescribeSecurityGroupsCommandInput, DescribeSecurityGroupsCommandOutput>(
     (ctx, input) => {
       const ec2 = ctx.model.ec2(ctx.target);
+      const unseen = input.GroupIds?.find((id) => ec2.securityGroups[id] && notYetVisible(ctx.model, id));
+      if (unseen) throw ctx.error('InvalidGroup.NotFound', `The security group '${unseen}' does not exist`);
       let groups = pick(ctx, ec2.securityGroups, input.GroupIds, 'InvalidGroup.NotFound', 'security group');
       if (input.GroupNames?.length) {
         const names = input.GroupNames;
@@ -253,7 +256,8 @@ export const ec2NetworkHandlers: HandlerTable = {
         },
         (g) => g.tags,
       );
-      return { SecurityGroups: filtered.map((g) => renderSecurityGroup(g, ctx.target.region)) };
+      const visible = filtered.filter((g) => !notYetVisible(ctx.model, g.groupId));
+      return { SecurityGroups: visible.map((g) => renderSecurityGroup(g, ctx.target.region)) };
     },
   ),
 
@@ -283,6 +287,7 @@ export const ec2NetworkHandlers: HandlerTable = {
       vpcId,
       tags,
     });
+    openConsistencyWindow(ctx.model, group.groupId);
     return {
       GroupId: group.groupId,
       SecurityGroupArn: `arn:aws:ec2:${ctx.target.region}:${ctx.target.accountId}:security-group/${group.groupId}`,
@@ -419,7 +424,8 @@ export const ec2NetworkHandlers: HandlerTable = {
         throw ctx.error('SecurityGroupsPerInterfaceLimitExceeded', 'Too many security groups');
       for (const id of input.Groups) {
         const group = ec2.securityGroups[id];
-        if (!group) throw ctx.error('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
+        if (!group || notYetVisible(ctx.model, id))
+          throw ctx.error('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
         if (group.vpcId !== eni.vpcId) {
           throw ctx.error(
             'InvalidParameterValue',

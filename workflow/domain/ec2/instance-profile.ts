@@ -6,23 +6,38 @@ import {
 } from '@aws-sdk/client-ec2';
 import { aws } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
+import { eventually } from '../../aws/consistency';
 
-/** The instance's current (state `associated`) instance-profile association, if it has one. */
+const SETTLING = new Set(['associating', 'disassociating']);
+
+async function associationsOf(
+  clients: AwsClients,
+  instanceId: string,
+): Promise<IamInstanceProfileAssociation[]> {
+  const out = await aws('ec2:DescribeIamInstanceProfileAssociations', () =>
+    clients.ec2.send(
+      new DescribeIamInstanceProfileAssociationsCommand({
+        Filters: [{ Name: 'instance-id', Values: [instanceId] }],
+      }),
+    ),
+  );
+  return (out.IamInstanceProfileAssociations ?? []).filter((a) => a.State !== 'disassociated');
+}
+
+/**
+ * The instance's current (state `associated`) instance-profile association, if it has one. An association still
+ * `associating` or `disassociating` (eventual consistency, right after a swap) is waited for, bounded, so the
+ * caller never takes "settling" for "none" and associates a second profile.
+ */
 export async function currentProfileAssociation(
   clients: AwsClients,
   instanceId: string,
 ): Promise<IamInstanceProfileAssociation | undefined> {
-  const associations = await aws('ec2:DescribeIamInstanceProfileAssociations', () =>
-    clients.ec2.send(
-      new DescribeIamInstanceProfileAssociationsCommand({
-        Filters: [
-          { Name: 'instance-id', Values: [instanceId] },
-          { Name: 'state', Values: ['associated'] },
-        ],
-      }),
-    ),
-  );
-  return associations.IamInstanceProfileAssociations?.[0];
+  const settled = await eventually(`instance profile association of ${instanceId}`, async () => {
+    const all = await associationsOf(clients, instanceId);
+    return all.some((a) => SETTLING.has(a.State ?? '')) ? undefined : all;
+  });
+  return settled.find((a) => a.State === 'associated');
 }
 
 /**
@@ -48,6 +63,7 @@ export async function setInstanceProfile(
         ),
       { idempotent: false },
     );
+    await untilAssociated(clients, instanceId, arn);
     return;
   }
   await aws(
@@ -58,4 +74,13 @@ export async function setInstanceProfile(
       ),
     { idempotent: false },
   );
+  await untilAssociated(clients, instanceId, arn);
+}
+
+/** Waits (bounded) until the instance's association of `arn` reports `associated`: the swap is done. */
+async function untilAssociated(clients: AwsClients, instanceId: string, arn: string): Promise<void> {
+  await eventually(`instance profile ${arn} on ${instanceId}`, async () => {
+    const all = await associationsOf(clients, instanceId);
+    return all.some((a) => a.IamInstanceProfile?.Arn === arn && a.State === 'associated') ? true : undefined;
+  });
 }

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { aws, isAwsError } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
+import { eventually } from '../../aws/consistency';
 import type { WorkflowSettings } from '../../config';
 import { VerificationFailedError } from '../../errors';
 import type { StepOutcome } from '../../tasks/step';
@@ -109,9 +110,8 @@ export async function ensureGroup(
     } catch (error) {
       if (!isAwsError(error, 'InvalidGroup.Duplicate')) throw error;
     }
-    group = await findGroup(clients, vpcId, name);
-    if (!group?.GroupId)
-      throw new VerificationFailedError(`security group ${name} in ${vpcId} not found after create`);
+    // Eventual consistency: the group just created may not be listed (or found by id) for a moment.
+    group = await eventually(`security group ${name} in ${vpcId}`, () => findGroup(clients, vpcId, name));
   }
   const groupId = group.GroupId as string;
   // Compared one peer at a time (IPv4 range, IPv6 range, group, prefix list): a permission EC2 reports may hold
@@ -123,17 +123,21 @@ export async function ensureGroup(
   const wantEgress = atoms(rules.egress);
   const extraEgress = haveEgress.filter((p) => !has(wantEgress, p));
   if (extraEgress.length) {
-    await aws(`ec2:RevokeSecurityGroupEgress ${groupId}`, () =>
-      clients.ec2.send(
-        new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: extraEgress }),
+    await eventually(`ec2:RevokeSecurityGroupEgress ${groupId}`, () =>
+      aws(`ec2:RevokeSecurityGroupEgress ${groupId}`, () =>
+        clients.ec2.send(
+          new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: extraEgress }),
+        ),
       ),
     );
   }
   const missingEgress = wantEgress.filter((w) => !has(haveEgress, w));
   if (missingEgress.length) {
-    await aws(`ec2:AuthorizeSecurityGroupEgress ${groupId}`, () =>
-      clients.ec2.send(
-        new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: missingEgress }),
+    await eventually(`ec2:AuthorizeSecurityGroupEgress ${groupId}`, () =>
+      aws(`ec2:AuthorizeSecurityGroupEgress ${groupId}`, () =>
+        clients.ec2.send(
+          new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: missingEgress }),
+        ),
       ),
     ).catch((error: unknown) => {
       if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
@@ -142,9 +146,11 @@ export async function ensureGroup(
   const haveIngress = atoms(group.IpPermissions ?? []);
   const missingIngress = atoms(rules.ingress).filter((w) => !has(haveIngress, w));
   if (missingIngress.length) {
-    await aws(`ec2:AuthorizeSecurityGroupIngress ${groupId}`, () =>
-      clients.ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missingIngress }),
+    await eventually(`ec2:AuthorizeSecurityGroupIngress ${groupId}`, () =>
+      aws(`ec2:AuthorizeSecurityGroupIngress ${groupId}`, () =>
+        clients.ec2.send(
+          new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missingIngress }),
+        ),
       ),
     ).catch((error: unknown) => {
       if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;

@@ -345,6 +345,19 @@ describe('drill paths: EC2', () => {
     expect((await compensation(run))?.allowAll).toMatch(/^moved eni-/);
     expect((await compensation(run))?.revocation).toMatch(/in place$/);
   });
+
+  it('eventual consistency: a just-created group not yet visible, a new association still associating: retried, not compensated', async () => {
+    const run = await drill(EC2, 'approve', {
+      prepare: (stack) => {
+        stack.sim.model.consistencyPolls = 2;
+      },
+    });
+    expect(run).toMatchObject({ status: 'RESOLVED', executionStatus: 'SUCCEEDED' });
+    expect(run.statesVisited).not.toContain('Compensate');
+    expectContained(run);
+    const profile = ec2(run).instances[target.instanceId]?.iamInstanceProfile?.arn;
+    expect(profile).toMatch(/instance-profile\/airlock-forensic$/);
+  });
 });
 
 /**
