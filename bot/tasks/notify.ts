@@ -5,6 +5,7 @@ import { CONTAIN_ROUTES } from '../../workflow/intake/route';
 import type { ApprovalRecord, IncidentRecord } from '../../workflow/ledger/types';
 import type { BotTaskDeps } from '../deps';
 import { approvalMessage } from '../messages/approval';
+import { escapeMrkdwn, message, section } from '../messages/blocks';
 import { evidenceManifest } from '../messages/evidence-manifest';
 import { failureNotice } from '../messages/failure-notice';
 import { stepReply } from '../messages/step-reply';
@@ -143,8 +144,14 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<NotifyOutp
     return output;
   }
   // Only a containment run has a later Notify to catch up (a notice-only run ends after Announce).
-  if (!DEFERRABLE.has(phase) || !CONTAIN_ROUTES.has(loaded.route))
-    return notify(deps, loaded, phase, output, log);
+  if (!DEFERRABLE.has(phase) || !CONTAIN_ROUTES.has(loaded.route)) {
+    try {
+      return await notify(deps, loaded, phase, output, log);
+    } catch (error) {
+      if (error instanceof SlackPacedError) await markQueued(deps, incidentId, phase, error.message);
+      throw error;
+    }
+  }
   try {
     return await notify({ ...deps, postWait: DEFERRED_POST_WAIT }, loaded, phase, output, log);
   } catch (error) {
@@ -174,6 +181,7 @@ async function notify(
   output.cardPosted = posted;
 
   await postPendingSteps(deps, incident, output.stepsPosted);
+  await reportLost(deps, incident, phase, log);
 
   const oneOff = ONE_OFF[phase];
   if (oneOff && (await postOneOff(deps, incident, phase, oneOff))) output.oneOff = oneOff;
@@ -184,6 +192,85 @@ async function notify(
   if (!posted) await refreshCard(deps, incident);
   log.info(output, 'notified');
   return output;
+}
+
+const QUEUED = 'notification-queued';
+const LOST = 'notification-lost';
+const DONE = 'notification-done';
+
+/**
+ * A phase whose posts the pacer refused: audited once (`notification-queued`). The state machine retries it;
+ * if its retries run out, its Catch steps past, and the next Notify that gets through reports it (reportLost).
+ */
+async function markQueued(
+  deps: BotTaskDeps,
+  incidentId: string,
+  phase: NotifyPhase,
+  reason: string,
+): Promise<void> {
+  const audit = await deps.ledger.listAudit(incidentId);
+  if (audit.some((e) => e.action === QUEUED && e.detail?.phase === phase && !settled(audit, phase, e.at)))
+    return;
+  await deps.ledger.appendAudit({
+    incidentId,
+    at: deps.clock.now().toISOString(),
+    actor: 'system',
+    action: QUEUED,
+    detail: { phase, reason },
+  });
+}
+
+/** A queued phase is settled once posted (`notification-done`) or reported lost after it was queued. */
+function settled(
+  audit: { action: string; at: string; detail?: Record<string, unknown> }[],
+  phase: string,
+  since: string,
+): boolean {
+  return audit.some(
+    (e) => (e.action === DONE || e.action === LOST) && e.detail?.phase === phase && e.at >= since,
+  );
+}
+
+/**
+ * The workflow is sequential: when this Notify runs, an earlier phase still queued was stepped past by its
+ * Catch (its pacer retries ran out). Each such phase is audited `notification-lost`, logged at error level (the
+ * failure alarm's metric filter matches `"Slack notification lost"`), and said in the thread; this phase, once it
+ * gets through, is marked done.
+ */
+async function reportLost(
+  deps: BotTaskDeps,
+  incident: PostedIncident,
+  phase: NotifyPhase,
+  log: BotTaskDeps['log'],
+): Promise<void> {
+  const audit = await deps.ledger.listAudit(incident.incidentId);
+  const queued = audit.filter((e) => e.action === QUEUED && !settled(audit, String(e.detail?.phase), e.at));
+  const at = () => deps.clock.now().toISOString();
+  for (const event of queued) {
+    const lost = String(event.detail?.phase);
+    if (lost === phase) {
+      await deps.ledger.appendAudit({
+        incidentId: incident.incidentId,
+        at: at(),
+        actor: 'system',
+        action: DONE,
+        detail: { phase },
+      });
+      continue;
+    }
+    log.error({ lostPhase: lost, since: event.at }, 'Slack notification lost: its post retries ran out');
+    const text =
+      `:warning: Slack was throttling this channel: the *${escapeMrkdwn(lost)}* update was not posted at the time. ` +
+      'The steps above and the card show where the incident stands now.';
+    await postInThread(deps, incident, `say the ${lost} update was missed`, message(text, [section(text)]));
+    await deps.ledger.appendAudit({
+      incidentId: incident.incidentId,
+      at: at(),
+      actor: 'system',
+      action: LOST,
+      detail: { phase: lost, queuedAt: event.at },
+    });
+  }
 }
 
 export const handler = botTaskHandler(run);
