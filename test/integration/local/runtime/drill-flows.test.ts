@@ -32,7 +32,7 @@ const flowsOf = (stack: OfflineStack) => {
   );
 };
 
-async function drill(decision: 'approve' | 'reject') {
+async function drill(decision: 'approve' | 'reject', prepare?: (stack: OfflineStack) => void) {
   let before: EstateSnapshot | undefined;
   const run = await runDrill({
     event: EC2,
@@ -46,6 +46,7 @@ async function drill(decision: 'approve' | 'reject') {
           networkInterfaceId: instance.networkInterfaceIds[0] ?? '',
         });
       before = stack.sim.snapshot();
+      prepare?.(stack);
     },
   });
   if (!before) throw new Error('prepare did not run');
@@ -83,5 +84,28 @@ describe('drill: the NAT-gateway session', () => {
     expect(run.actions.some((a) => a.operation === 'DeleteNetworkAclEntry')).toBe(true);
     const diff = run.stack.sim.diff(run.before, run.stack.sim.snapshot());
     expect(diff.filter((l) => /networkAcls|connectionTracking/.test(l))).toEqual([]);
+  });
+
+  it('fails clearly when the network ACLs are full: the thread names the error, the SG swap stays', async () => {
+    const run = await drill('approve', (stack) => {
+      stack.sim.model.networkAclRuleLimit = 2; // the default ACL's two entries per direction fill it
+    });
+    expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
+    const incident = await run.stack.ledger.getIncident(run.incidentId ?? '');
+    expect(incident?.steps.find((s) => s.name === 'isolate-network')).toMatchObject({
+      status: 'failed',
+      summary: expect.stringMatching(
+        /^Failed: NetworkAclFullError: network ACL acl-\S+ is at its ingress rule limit/,
+      ),
+    });
+    expect(
+      run.slack.some((m) => m.text?.includes('NetworkAclFullError') || m.text?.includes('rule limit')),
+    ).toBe(true);
+    const { target, instance } = instanceOf(run.stack);
+    const ec2 = run.stack.sim.model.ec2(target);
+    for (const id of instance.networkInterfaceIds)
+      expect(
+        (ec2.networkInterfaces[id]?.groupIds ?? []).map((g) => ec2.securityGroups[g]?.groupName),
+      ).toEqual([expect.stringMatching(/^airlock-isolation/)]);
   });
 });
