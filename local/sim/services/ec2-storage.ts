@@ -18,6 +18,7 @@ import {
   type HandlerTable,
   type OpContext,
   op,
+  page,
   pick,
   tagList,
   tagsFromSpecifications,
@@ -248,13 +249,21 @@ export const ec2StorageHandlers: HandlerTable = {
       },
       (s) => s.tags,
     );
-    const rendered = snapshots.map(renderSnapshot);
+    // Paginated only when asked (MaxResults 5–1000, or a NextToken), as EC2 does; then at most listPageSize a page.
+    const paged = input.MaxResults !== undefined || input.NextToken !== undefined;
+    if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000)) {
+      throw ctx.error('InvalidParameterValue', 'Value for parameter maxResults must be between 5 and 1000');
+    }
+    const { items, next } = paged
+      ? page(ctx, snapshots, input.NextToken, input.MaxResults, 'InvalidNextToken')
+      : { items: snapshots, next: undefined };
+    const rendered = items.map(renderSnapshot);
     // A pending snapshot is reported pending `snapshotPendingPolls` times, then completes.
-    for (const s of snapshots) {
+    for (const s of items) {
       if (s.state !== 'pending') continue;
       s.pendingPolls = Math.max(0, s.pendingPolls - 1);
       if (s.pendingPolls === 0) s.state = 'completed';
     }
-    return { Snapshots: rendered };
+    return { Snapshots: rendered, ...(next ? { NextToken: next } : {}) };
   }),
 };
