@@ -76,8 +76,8 @@ function groupsAllowUntracked(model: SimModel, target: AwsTarget, flow: SimFlow)
 }
 
 /**
- * Tracked unless the flow's path is automatically tracked or … : untracked only when a rule allows all traffic of
- * the protocol to/from 0.0.0.0/0 in the initiating direction and one allows all response traffic in the other.
+ * Whether EC2 tracks the flow: always on an automatically tracked path; otherwise untracked only when a rule
+ * allows all traffic of its protocol to/from 0.0.0.0/0 in the initiating direction and one allows all responses.
  */
 export function isTracked(model: SimModel, target: AwsTarget, flow: SimFlow): boolean {
   if (AUTOMATICALLY_TRACKED.has(flow.path)) return true;
@@ -234,6 +234,9 @@ export function addFlow(model: SimModel, target: AwsTarget, spec: FlowSpec): Sim
   };
   flow.tracked = isTracked(model, target, flow);
   ec2.flows[flowId] = flow;
+  // A flow the network ACLs already deny never gets going.
+  const denied = networkAclVerdict(model, target, flow);
+  if (denied) drop(model, flow, denied);
   return flow;
 }
 

@@ -121,6 +121,30 @@ describe('simulated flows and connection tracking', () => {
   });
 });
 
+describe('simulated flows opened behind a deny', () => {
+  it('a flow the network ACLs already deny is dropped as it opens', async () => {
+    const e = estate();
+    const first = addNatGatewayFlow(e.model, home, { networkInterfaceId: e.eni });
+    const acl = networkAclOf(e.model, home, first.viaSubnetId ?? '');
+    await e.ec2.send(
+      new CreateNetworkAclEntryCommand({
+        NetworkAclId: acl?.networkAclId,
+        RuleNumber: 1,
+        Egress: true,
+        Protocol: '-1',
+        RuleAction: 'deny',
+        CidrBlock: '10.1.1.10/32',
+      }),
+    );
+    const next = addNatGatewayFlow(e.model, home, { networkInterfaceId: e.eni });
+    expect(next).toMatchObject({
+      state: 'dropped',
+      droppedBy: `network ACL ${acl?.networkAclId} egress rule 1`,
+    });
+    expect(liveFlows(e.model, home)).toEqual([]);
+  });
+});
+
 describe('simulated network ACL API', () => {
   const entry = (networkAclId: string | undefined, ruleNumber: number, egress = false) =>
     new CreateNetworkAclEntryCommand({
