@@ -17,6 +17,9 @@ import { configureAwsRetry } from '../../../../workflow/aws/call';
  * drilled end to end through the real definition, and the thread says what was skipped and why.
  */
 
+// Each drill runs the whole definition on the offline stack (a few seconds each on a shared machine).
+jest.setTimeout(60_000);
+
 const SAMPLE = readFileSync(
   join(__dirname, '../../../../local/workspace/samples/ec2-high-web1.json'),
   'utf8',
