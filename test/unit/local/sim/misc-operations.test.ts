@@ -35,7 +35,12 @@ describe('the remaining operations', () => {
     const subnets = await clients.ec2.send(
       new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [DEMO.vpcs.prod] }] }),
     );
-    expect(subnets.Subnets?.map((s) => s.AvailabilityZone)).toEqual(['us-east-1a', 'us-east-1b']);
+    // prod-a, prod-b, and the subnet of the NAT gateway web-1's session goes out through.
+    expect(subnets.Subnets?.map((s) => s.AvailabilityZone)).toEqual([
+      'us-east-1a',
+      'us-east-1b',
+      'us-east-1a',
+    ]);
     expect(
       (await errorOf(clients.ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0000000000000dead'] })))).name,
     ).toBe('InvalidVpcID.NotFound');
