@@ -704,8 +704,7 @@ export function faultMatrix(): FaultCase[] {
     crashAfter('ec2', 'RevokeSecurityGroupEgress'),
     crashAfter('ec2', 'ModifyNetworkInterfaceAttribute'),
     crashAfter('ec2', 'ModifyInstanceAttribute'),
-    crashAfter('ec2', 'CreateSnapshot'),
-    crashAfter('ec2', 'CreateSnapshot', 2),
+    crashAfter('ec2', 'CreateSnapshots'),
     crashAfter('ec2', 'CreateTags'),
     crashAfter('ec2', 'ReplaceIamInstanceProfileAssociation'),
     crashAfter('iam', 'PutRolePolicy'),
@@ -717,17 +716,17 @@ export function faultMatrix(): FaultCase[] {
     lostResponse('ec2', 'AuthorizeSecurityGroupIngress'),
     lostResponse('ec2', 'ModifyNetworkInterfaceAttribute'),
     lostResponse('ec2', 'ModifyInstanceAttribute'),
-    lostResponse('ec2', 'CreateSnapshot'),
+    lostResponse('ec2', 'CreateSnapshots'),
     lostResponse('ec2', 'CreateTags'),
     lostResponse('ec2', 'ReplaceIamInstanceProfileAssociation'),
     lostResponse('iam', 'PutRolePolicy'),
   ];
-  const mapOnce: FaultCase[] = [1, 2].map((n) => ({
-    fault: `Map iteration fails once (ec2:CreateSnapshot #${n}, InternalError)`,
+  const mapOnce: FaultCase[] = [1].map((n) => ({
+    fault: `SnapshotVolumes fails once (ec2:CreateSnapshots #${n}, InternalError)`,
     path: 'approve',
     awsAttempts: 1,
     install: (stack) => {
-      stack.sim.faults.failNth({ service: 'ec2', operation: 'CreateSnapshot', n, error: 'InternalError' });
+      stack.sim.faults.failNth({ service: 'ec2', operation: 'CreateSnapshots', n, error: 'InternalError' });
     },
   }));
   return [
