@@ -27,6 +27,12 @@ import {
   timeToContainMs,
 } from './format';
 
+const SOURCE_LABEL: Record<IncidentRecord['request']['source'], string> = {
+  guardduty: 'GuardDuty',
+  securityhub: 'Security Hub',
+  manual: '/ir isolate',
+};
+
 /** Who pressed Contain now, and the incident it opened (rendered in place of the button). */
 export interface ContainNowStarted {
   by: string;
@@ -90,7 +96,7 @@ export function incidentCard(
     fields(pairs),
     section(statusLine(incident, options.socLeadUserId)),
     context([
-      `\`${incident.incidentId}\` · ${request.source}${requester} · ${escapeMrkdwn(incident.routeReason)} · updated ${now
+      `\`${incident.incidentId}\` · ${SOURCE_LABEL[request.source]}${requester} · updated ${now
         .toISOString()
         .slice(11, 16)} UTC`,
     ]),

@@ -18,6 +18,7 @@ import {
   timestamp,
   timeToContainMs,
 } from './format';
+import { stepTitle } from './step-names';
 
 const STEP_MARK = { ok: ':white_check_mark:', skipped: ':fast_forward:', failed: ':x:' } as const;
 
@@ -71,7 +72,7 @@ export function statusSummary(
   ];
   const stepLines = incident.steps.map(
     (s) =>
-      `${STEP_MARK[s.status]} *${escapeMrkdwn(s.name)}* ${hhmm(s.startedAt)} (${duration(between(s.startedAt, s.endedAt))}): ${escapeMrkdwn(s.summary)}`,
+      `${STEP_MARK[s.status]} *${escapeMrkdwn(stepTitle(s.name, s.status))}* ${hhmm(s.startedAt)} (${duration(between(s.startedAt, s.endedAt))}): ${escapeMrkdwn(s.summary)}`,
   );
   blocks.push(section(stepLines.length ? `*Steps* (${stepLines.length})` : '*Steps*: none yet'));
   blocks.push(...linesToSections(stepLines, 15));

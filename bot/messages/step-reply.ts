@@ -1,6 +1,7 @@
 import type { StepRecord } from '../../workflow/ledger/types';
 import { context, escapeMrkdwn, message, type SlackMessage, section, truncate } from './blocks';
 import { between, duration, hhmm } from './format';
+import { stepTitle } from './step-names';
 
 const STEP_EMOJI: Record<StepRecord['status'], string> = {
   ok: ':white_check_mark:',
@@ -25,12 +26,12 @@ export function stepReply(step: StepRecord): SlackMessage {
   if (shown.length < ids.length) shown.push(`+${ids.length - shown.length} more`);
   const blocks = [
     section(
-      `${STEP_EMOJI[step.status]} *${escapeMrkdwn(step.name)}*: ${escapeMrkdwn(truncate(step.summary, 1500))}`,
+      `${STEP_EMOJI[step.status]} *${escapeMrkdwn(stepTitle(step.name, step.status))}*: ${escapeMrkdwn(truncate(step.summary, 1500))}`,
     ),
   ];
   if (shown.length) blocks.push(section(shown.join(' ')));
   return message(
-    `${escapeMrkdwn(step.name)} ${step.status}: ${escapeMrkdwn(truncate(step.summary, 300))} (${took})`,
+    `${escapeMrkdwn(stepTitle(step.name, step.status))} · ${escapeMrkdwn(truncate(step.summary, 300))} (${took})`,
     [...blocks, context([`took ${took} · finished ${hhmm(step.endedAt)}`])],
   );
 }

@@ -128,7 +128,7 @@ describe('/ir over HTTP (signed requests, real Bolt app, fake Slack API, DynamoL
     for (const target of [incidentId, INSTANCE]) {
       const text = ackText(await h.command(`status ${target}`));
       expect(text).toContain(incidentId);
-      expect(text).toContain('isolate-network');
+      expect(text).toContain('Isolated the network');
       expect(text).toContain('08:01 UTC (2.0 s)');
       expect(text).toContain('snap-0123456789abcdef0');
       expect(text).toContain('Approval: not requested yet');

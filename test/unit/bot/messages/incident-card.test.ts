@@ -97,3 +97,15 @@ describe('incidentCard', () => {
     }
   });
 });
+
+describe('incidentCard: words for people (§3)', () => {
+  it('shows the source by name and no router internals in the context line', () => {
+    const m = incidentCard(
+      makeIncident({ routeReason: 'severity 8.0 >= containMinSeverity 7 and role TARGET' }),
+      now,
+    );
+    const text = allText(m);
+    expect(text).not.toContain('containMinSeverity');
+    expect(text).toContain('GuardDuty');
+  });
+});

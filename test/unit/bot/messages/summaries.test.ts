@@ -57,7 +57,8 @@ describe('statusSummary', () => {
     expectValidMessage(m);
     const text = allText(m);
     expect(text).toContain('Resolved');
-    expect(text).toContain('isolate-network');
+    expect(text).toContain('Isolated the network');
+    expect(text).not.toContain('isolate-network');
     expect(text).toContain('08:01 UTC (2.0 s)');
     expect(text).toContain('snap-0123456789abcdef0');
     expect(text).toContain('approved by <@U0RESP2> at 08:20 UTC');

@@ -32,7 +32,8 @@ describe('stepReply', () => {
     });
     expectValidMessage(m);
     const text = allText(m);
-    expect(text).toContain('isolate-network');
+    expect(text).toContain('Isolated the network');
+    expect(text).not.toContain('isolate-network');
     expect(text).toContain('`sg-0iso`');
     expect(text).toContain('2.3 s');
   });

@@ -1,0 +1,30 @@
+import type { StepRecord } from '../../workflow/ledger/types';
+
+/** Words for people: each runbook step as done, and as something to do. Unknown steps keep their name. */
+const STEP_WORDS: Record<string, { done: string; todo: string }> = {
+  'record-pre-state': { done: 'Recorded the pre-state', todo: 'record the pre-state' },
+  'capture-volatile-evidence': { done: 'Captured volatile evidence', todo: 'capture volatile evidence' },
+  'isolate-network': { done: 'Isolated the network', todo: 'isolate the network' },
+  'protect-evidence': { done: 'Protected the evidence', todo: 'protect the evidence' },
+  'snapshot-volumes': { done: 'Snapshotted the volumes', todo: 'snapshot the volumes' },
+  'tag-instance': { done: 'Tagged the instance', todo: 'tag the instance' },
+  'revoke-instance-credentials': {
+    done: 'Revoked the instance credentials',
+    todo: 'revoke the instance credentials',
+  },
+  restore: { done: 'Restored the pre-containment state', todo: 'restore the pre-containment state' },
+};
+
+/** "Recorded the pre-state", "Skipped: capture volatile evidence", "Could not isolate the network". */
+export function stepTitle(name: string, status: StepRecord['status']): string {
+  const words = STEP_WORDS[name];
+  if (!words) return name;
+  switch (status) {
+    case 'ok':
+      return words.done;
+    case 'skipped':
+      return `Skipped: ${words.todo}`;
+    case 'failed':
+      return `Could not ${words.todo}`;
+  }
+}
