@@ -1,3 +1,4 @@
+import { applySnapshotCustody } from '../domain/ec2/custody';
 import { type SnapshotVolumesOutput, snapshotInstanceVolumes } from '../domain/ec2/snapshot';
 import type { TaskRun } from './deps';
 import { parseEc2Input } from './ec2-input';
@@ -11,14 +12,24 @@ import { runStep } from './step';
  * so an instance with many volumes cannot push the execution towards Step Functions' 256 KiB limit.
  */
 export const run: TaskRun<SnapshotVolumesOutput> = async (deps, input) => {
-  const { target } = parseEc2Input(input);
+  const { target, config } = parseEc2Input(input);
   const preState = await loadEc2PreState(deps.ledger, target.incidentId);
   const clients = await deps.clients(target);
   let taken: { volumeId: string; snapshotId: string }[] = [];
   const output = await runStep(deps, target.incidentId, 'snapshot-volumes', input, async () => {
     const outcome = await snapshotInstanceVolumes(clients, target, preState);
     taken = outcome.snapshots;
-    return outcome;
+    // Custody right after creation (a pending snapshot can be locked), before anything else can delete it.
+    const custody = await applySnapshotCustody(
+      clients,
+      taken.map((s) => s.snapshotId),
+      config,
+    );
+    const custodyLine =
+      custody.custody === 'lock'
+        ? `; ${custody.locked.length} locked (${custody.lockMode}, ${custody.retentionDays} days)`
+        : '; not locked (snapshotCustody: none)';
+    return { ...outcome, summary: `${outcome.summary}${custodyLine}` };
   });
   const at = deps.clock.now().toISOString();
   await deps.ledger.addEvidence(

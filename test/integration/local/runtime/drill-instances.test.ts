@@ -161,6 +161,9 @@ describe('drill: instances the runbook must not fail on', () => {
       instance?.blockDeviceMappings.map((b) => b.volumeId).sort(),
     );
     expect(new Set(snapshots.map((s) => s.startTime)).size).toBe(1);
+    // Custody (snapshotCustody: lock, the default): every evidence snapshot is locked right after creation.
+    expect(snapshots.every((s) => s.lock?.mode === 'governance')).toBe(true);
+    expect(run.actions.filter((a) => a.operation === 'LockSnapshot' && !a.error)).toHaveLength(20);
 
     const arn = run.stack.engine.list()[0]?.executionArn ?? '';
     const sizes = run.stack.engine
