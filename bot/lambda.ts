@@ -7,7 +7,7 @@ import type { BotDeps } from './deps';
 import { admit, type DoorOptions } from './door';
 import { type Env, requiredEnv } from './env';
 import { productionBotDeps } from './production';
-import { loadSlackSecret } from './secrets';
+import { loadSlackSecret, SECRET_NOT_SET, SlackSecretNotSetError } from './secrets';
 
 type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
 type AwsEvent = Parameters<AwsHandler>[0];
@@ -72,7 +72,16 @@ export function createLambdaHandler(
       ready = undefined;
       throw error;
     });
-    const { handle, door } = await ready;
+    let loaded: Awaited<typeof ready>;
+    try {
+      loaded = await ready;
+    } catch (error) {
+      if (!(error instanceof SlackSecretNotSetError)) throw error;
+      // One clear line (the alarm's metric filter matches it) and a clear answer, not a raw 500.
+      log.error({ err: error }, SECRET_NOT_SET);
+      return { statusCode: 503, body: SECRET_NOT_SET };
+    }
+    const { handle, door } = loaded;
     try {
       // Bolt decodes a base64 body as ASCII, which breaks the signature of any non-ASCII text: decode it here.
       const body =

@@ -9,7 +9,7 @@ import { systemClock } from '../../workflow/ports';
 import { boltLogger } from '../bolt-logger';
 import type { BotTaskDeps } from '../deps';
 import { requiredEnv, slackSettingsFromEnv } from '../env';
-import { loadSlackSecret } from '../secrets';
+import { loadSlackSecret, SECRET_NOT_SET, SlackSecretNotSetError } from '../secrets';
 import { ChannelPacer } from './pace';
 
 /**
@@ -47,6 +47,9 @@ export function productionTaskDeps(
     };
   })().catch((error: unknown) => {
     deps = undefined;
+    // The same one line as the bot's endpoint (and the same alarm); the task fails with the named error.
+    if (error instanceof SlackSecretNotSetError)
+      createLogger('airlock-bot-task').error({ err: error }, SECRET_NOT_SET);
     throw error;
   });
   return deps;

@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ACTIONS } from '../../../bot/ids';
 import { createLambdaHandler, productionOptions } from '../../../bot/lambda';
 import { productionBotDeps } from '../../../bot/production';
+import { loadSlackSecret, SlackSecretNotSetError } from '../../../bot/secrets';
 import { BOT, USERS } from '../../../local/slack/fake-api';
 import { blockActionBody, signRequest, slashCommandBody } from '../../helpers/slack';
 import { closeSharedDynamo, type Harness, pendingApproval, SIGNING_SECRET, startHarness } from './harness';
@@ -189,6 +190,30 @@ describe('bot/lambda.ts (AwsLambdaReceiver behind API Gateway HTTP API v2)', () 
     );
     const res = await handle(signed(slashCommandBody({ text: 'help' })), {});
     expect(res.statusCode).toBe(200);
+  });
+
+  it('fails clearly while the Slack secret is still empty: 503 and one named error, then works once it is set (§6)', async () => {
+    const notSet = Object.assign(
+      new Error("Secrets Manager can't find the specified secret value for staging label: AWSCURRENT"),
+      { name: 'ResourceNotFoundException' },
+    );
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(notSet)
+      .resolves({ SecretString: JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT.token }) });
+    const handle = handler();
+    const res = await handle(signed(slashCommandBody({ text: 'help' })), {});
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain('Slack secret not set: see DEPLOY.md step 3');
+    expect((await handle(signed(slashCommandBody({ text: 'help' })), {})).statusCode).toBe(200);
+    // The task functions get the same named error.
+    secrets.reset();
+    secrets.on(GetSecretValueCommand).rejects(notSet);
+    const client = new SecretsManagerClient({ region: 'us-east-1' });
+    await expect(loadSlackSecret(client, SECRET_ARN)).rejects.toBeInstanceOf(SlackSecretNotSetError);
+    secrets.reset();
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: '' });
+    await expect(loadSlackSecret(client, SECRET_ARN)).rejects.toThrow('Slack secret not set');
   });
 
   it('builds production deps from the environment without calling anything, and names a missing variable', () => {
