@@ -31,7 +31,7 @@ import type {
 import { registerCaptureDocument } from './evidence-access';
 import { addFlow, natGatewaySubnet } from './flows';
 import type { SimModel, SimPublicAccessBlock } from './model';
-import { addNetworkAcl, associateNetworkAcl } from './network-acls';
+import { addNetworkAcl, associateNetworkAcl, networkAclOf } from './network-acls';
 import { type SeedOptions, seedAirlockPrerequisites } from './seed';
 
 /** Builds an estate file into a simulator with the builders seeding uses (idempotent, as they are). */
@@ -134,7 +134,8 @@ function applyNetwork(model: SimModel, target: AwsTarget, region: EstateRegion):
         ...(subnet.tags ? { tags: subnet.tags } : {}),
       });
       const acl = subnet.networkAcl ? acls.get(subnet.networkAcl) : undefined;
-      if (acl) associateNetworkAcl(model, target, acl, subnet.subnetId);
+      if (acl && networkAclOf(model, target, subnet.subnetId)?.networkAclId !== acl.networkAclId)
+        associateNetworkAcl(model, target, acl, subnet.subnetId);
     }
   }
   for (const group of region.securityGroups) {
