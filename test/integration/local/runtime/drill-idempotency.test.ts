@@ -31,6 +31,9 @@ interface Rerun {
 
 const reran: Rerun[] = [];
 
+/** Tasks of the Contain Parallel state's branches. */
+const CONCURRENT = new Set<TaskKey>(['RevokeInstanceCredentials', 'ProtectEvidence', 'IsolateNetwork']);
+
 function postCount(stack: OfflineStack): number {
   return stack.slack.calls().filter((c) => c.method === 'chat.postMessage').length;
 }
@@ -76,6 +79,7 @@ async function runTwice(event: unknown, path: Path): Promise<{ status: string; k
     while (pending.size) await Promise.all([...pending]);
   };
   let current: OfflineStack | undefined;
+  const deferred: TaskInvocation[] = [];
   const from = reran.length;
   const decision: DrillDecision = 'none';
   const run = await runDrill({
@@ -87,7 +91,19 @@ async function runTwice(event: unknown, path: Path): Promise<{ status: string; k
       workflow: { snapshotMaxConcurrency: 1 },
       onTask: (task) => {
         if (!current) throw new Error('task before the stack was ready');
-        const p = rerun(current, task);
+        const stack = current;
+        // The Contain branches run side by side: a re-run there would be charged with the other branch's calls.
+        // Their re-runs wait until both branches are done (each branch's last task), or the next task after them.
+        if (CONCURRENT.has(task.key)) {
+          deferred.push(task);
+          const ended = new Set(deferred.map((t) => t.key));
+          if (!(ended.has('RevokeInstanceCredentials') && ended.has('IsolateNetwork'))) return;
+        }
+        const p = (async () => {
+          const earlier = deferred.splice(0);
+          for (const t of earlier) await rerun(stack, t);
+          if (!earlier.includes(task)) await rerun(stack, task);
+        })();
         pending.add(p);
         return p.finally(() => pending.delete(p));
       },
