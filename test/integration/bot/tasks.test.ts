@@ -74,7 +74,10 @@ describe('bot tasks against the fake Slack API (DynamoLedger on dynalite)', () =
 
     expect(h.fake.channelMessages(CHANNELS.soc)).toHaveLength(1);
     const thread = h.fake.thread(CHANNELS.soc, card?.ts as string);
-    expect(thread.map((m) => m.text.split(' ')[0])).toEqual(['record-pre-state', 'isolate-network']);
+    expect(thread.map((m) => m.text.split(' · ')[0])).toEqual([
+      'Recorded the pre-state',
+      'Isolated the network',
+    ]);
     for (const call of h.fake.calls('chat.postMessage').slice(1))
       expect(call.params.thread_ts).toBe(card?.ts);
     expect((await h.ledger.getIncident(id))?.steps.every((s) => s.notified)).toBe(true);
