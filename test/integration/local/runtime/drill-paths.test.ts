@@ -346,6 +346,14 @@ describe('drill paths: EC2', () => {
     expect((await compensation(run))?.revocation).toMatch(/in place$/);
   });
 
+  it('fails the restore after a Reject: Compensate does not put containment back (no deny re-applied)', async () => {
+    const run = await drill(EC2, 'reject', { prepare: failOnce('iam', 'DeleteRolePolicy', 'AccessDenied') });
+    expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
+    expect(run.statesVisited).toEqual(expect.arrayContaining(['RestoreEc2', 'Compensate']));
+    expect(run.statesVisited.filter((s) => s === 'RevokeInstanceCredentials')).toHaveLength(1);
+    expect(await compensation(run)).toBeUndefined();
+  });
+
   it('eventual consistency: a just-created group not yet visible, a new association still associating: retried, not compensated', async () => {
     const run = await drill(EC2, 'approve', {
       prepare: (stack) => {
