@@ -23,6 +23,7 @@ export function escalationDm(
   approval: ApprovalRecord,
   unreviewedEvidence: EvidenceItem[],
   now: Date,
+  options: { threadUrl?: string } = {},
 ): SlackMessage {
   const { request } = incident;
   const lines = unreviewedEvidence.map((item) => {
@@ -30,12 +31,17 @@ export function escalationDm(
     return `• ${item.kind} \`${escapeMrkdwn(item.id)}\`${sha}, taken ${duration(between(item.at, now))} ago`;
   });
   const approvalBlocks = approvalMessage(approval, incident, now).blocks;
+  // A permalink from chat.getPermalink (https only): the lead opens the thread with every step in one click.
+  const thread =
+    options.threadUrl?.startsWith('https://') && !/[<>|]/.test(options.threadUrl)
+      ? ` <${options.threadUrl}|incident thread>`
+      : '';
   const blocks: KnownBlock[] = [
     header(`Escalation: ${plainTitle(request.title)}`),
     section(
       `No responder decided on \`${incident.incidentId}\` in time, so it is yours. It ${
         incident.containedAt ? `has been contained since ${hhmm(incident.containedAt)}` : 'is contained'
-      }.\n${statusLine(incident)}`,
+      }.${thread}\n${statusLine(incident)}`,
     ),
     fields([
       ['Severity', severityLabel(incident)],

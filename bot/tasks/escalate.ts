@@ -54,9 +54,15 @@ export async function run(deps: BotTaskDeps, input: unknown): Promise<ApprovalTa
     expiresAt: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(),
   });
 
+  // The thread's permalink for the DM; a link is a convenience, so a failure here never blocks the escalation.
+  const threadUrl = await slackCall(deps, incidentId, 'get the thread permalink', () =>
+    deps.slack.chat.getPermalink({ channel: incident.slack.channel, message_ts: incident.slack.ts }),
+  )
+    .then((r) => r.permalink)
+    .catch(() => undefined);
   const dm = await showApproval(deps, incident, escalation, {
     alreadyShownIn: (r) => r.channel.startsWith('D'),
-    render: (a, i, at) => escalationDm(i, a, i.evidence, at),
+    render: (a, i, at) => escalationDm(i, a, i.evidence, at, threadUrl ? { threadUrl } : {}),
     post: async (m) => {
       const opened = await slackCall(deps, incidentId, 'open a DM with the SOC lead', () =>
         deps.slack.conversations.open({ users: lead }),

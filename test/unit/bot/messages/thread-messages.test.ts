@@ -157,6 +157,21 @@ describe('escalationDm', () => {
     expect(JSON.stringify(m)).not.toContain('AQtoken');
   });
 
+  it('links to the incident thread (§3)', () => {
+    const incident = makeIncident({ status: 'ESCALATED' });
+    const approval = {
+      approvalId: approvalIdFor(incident.incidentId, 'escalation'),
+      incidentId: incident.incidentId,
+      taskToken: 't',
+      kind: 'escalation' as const,
+      createdAt: '2026-11-22T12:03:00.000Z',
+      expiresAt: '2026-11-22T16:03:00.000Z',
+    };
+    const url = 'https://airlock-drill.slack.com/archives/C0SOC/p1700000000000100';
+    const m = escalationDm(incident, approval, [], now, { threadUrl: url });
+    expect(allText(m)).toContain(`<${url}|incident thread>`);
+  });
+
   it('stays within limits with 300 evidence items', () => {
     const incident = makeIncident({ evidence: evidence(300) });
     const approval = {
