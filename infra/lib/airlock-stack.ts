@@ -18,6 +18,7 @@ import { ForensicProfile } from './forensic-profile';
 import {
   assumeRoleStatement,
   denyProtectedRoles,
+  denyProtectedUsers,
   denySelfModification,
   PLANNER_ACTIONS,
   passRoleStatement,
@@ -234,6 +235,7 @@ export class AirlockStack extends Stack {
         if (spec.actions.some((a) => a.startsWith('iam:'))) {
           for (const statement of denySelfModification(ownRoles)) fn.role.addToPrincipalPolicy(statement);
           fn.role.addToPrincipalPolicy(denyProtectedRoles(home, c.protectedTagKey, c.protectedTagValue));
+          fn.role.addToPrincipalPolicy(denyProtectedUsers(home, c.protectedTagKey, c.protectedTagValue));
         }
         if (memberAccounts.length && memberRole) {
           fn.role.addToPrincipalPolicy(assumeRoleStatement(memberAccounts, memberRole));

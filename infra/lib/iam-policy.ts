@@ -312,6 +312,20 @@ export function denyProtectedRoles(account: string, tagKey: string, tagValue: st
   });
 }
 
+/**
+ * The same explicit deny for users tagged as protected: their inline and managed policies (the user resource type
+ * supports `aws:ResourceTag/<key>`: IAM User Guide, "Controlling access to and for IAM users and roles using tags").
+ */
+export function denyProtectedUsers(account: string, tagKey: string, tagValue: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyModifyingProtectedUsers',
+    effect: iam.Effect.DENY,
+    actions: ['iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:AttachUserPolicy', 'iam:DetachUserPolicy'],
+    resources: [`arn:${Aws.PARTITION}:iam::${account}:user/*`],
+    conditions: { StringEquals: { [`aws:ResourceTag/${tagKey}`]: tagValue } },
+  });
+}
+
 /** `sts:AssumeRole` on one named role in each account (never a wildcard account). */
 export function assumeRoleStatement(accounts: readonly string[], roleName: string) {
   return new iam.PolicyStatement({

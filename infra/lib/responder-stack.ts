@@ -18,7 +18,13 @@ import { CaptureDocument } from './capture-document';
 import type { ResponderContext } from './config';
 import { FINDING_PATTERNS } from './finding-rules';
 import { ForensicProfile } from './forensic-profile';
-import { denyProtectedRoles, denySelfModification, passRoleStatement, statementsFor } from './iam-policy';
+import {
+  denyProtectedRoles,
+  denyProtectedUsers,
+  denySelfModification,
+  passRoleStatement,
+  statementsFor,
+} from './iam-policy';
 import { acknowledge, IAM5_STAR, IAM5_TARGET_ARNS } from './nag';
 import { type Duty, dutyActions, memberRoleName, roleNameFor, trustedNames } from './names';
 
@@ -120,6 +126,7 @@ export class AirlockResponderStack extends Stack {
           role.addToPrincipalPolicy(statement);
         }
         role.addToPrincipalPolicy(denyProtectedRoles(account, c.protectedTagKey, c.protectedTagValue));
+        role.addToPrincipalPolicy(denyProtectedUsers(account, c.protectedTagKey, c.protectedTagValue));
       }
       acknowledge(role, [IAM5_STAR, IAM5_TARGET_ARNS]);
       return role;

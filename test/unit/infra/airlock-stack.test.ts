@@ -288,6 +288,7 @@ describe('IAM least privilege', () => {
       'DenyModifyingAirlockRoles',
       'DenyPassingAirlockRoles',
       'DenyModifyingProtectedRoles',
+      'DenyModifyingProtectedUsers',
     ]);
     expect(JSON.stringify(denies)).toContain(':role/Airlock-*');
   });

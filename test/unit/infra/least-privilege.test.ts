@@ -150,6 +150,28 @@ describe('member account: one role per duty', () => {
     }
   });
 
+  it('denies changing the inline and managed policies of users tagged protected', () => {
+    for (const duty of ['containment', 'restore'] as const) {
+      const denies = memberRole(duty).statements.filter((s) => s.Effect === 'Deny');
+      const users = denies.find((s) => s.Sid === 'DenyModifyingProtectedUsers');
+      expect(actionsOf(users as Statement).sort()).toEqual([
+        'iam:AttachUserPolicy',
+        'iam:DeleteUserPolicy',
+        'iam:DetachUserPolicy',
+        'iam:PutUserPolicy',
+      ]);
+      expect(JSON.stringify(users?.Resource)).toContain(':user/*');
+      expect(users?.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/airlock:protected': 'true' } });
+    }
+    // The IR account's own task roles act in the home account directly.
+    for (const key of ['ContainAccessKey', 'RestoreAccessKey'] as const) {
+      const statements = resolve(roleStatements(t, idOf(ir, ir.functions[key].role)), t) as Statement[];
+      expect(statements.some((s) => s.Effect === 'Deny' && s.Sid === 'DenyModifyingProtectedUsers')).toBe(
+        true,
+      );
+    }
+  });
+
   it('has no Action "*" in either template', () => {
     for (const s of [...allStatements(m), ...allStatements(t)]) expect(actionsOf(s)).not.toContain('*');
   });
