@@ -13,6 +13,13 @@ const STEP_WORDS: Record<string, { done: string; todo: string }> = {
     todo: 'revoke the instance credentials',
   },
   restore: { done: 'Restored the pre-containment state', todo: 'restore the pre-containment state' },
+  'block-bucket-public-access': {
+    done: 'Blocked public access to the bucket',
+    todo: 'block public access to the bucket',
+  },
+  'close-incident': { done: 'Closed the incident', todo: 'close the incident' },
+  'contain-access-key': { done: 'Contained the access key', todo: 'contain the access key' },
+  'open-ticket': { done: 'Opened the ticket', todo: 'open the ticket' },
 };
 
 /** "Recorded the pre-state", "Skipped: capture volatile evidence", "Could not isolate the network". */
