@@ -245,9 +245,15 @@ export class SimulatedAws {
       .map((c) => structuredClone(c));
   }
 
-  /** Calls that may change something (every operation but Describe*, Get*, List*, Head*), failed ones included. */
+  /**
+   * Calls that may change something (every operation but Describe*, Get*, List*, Head*), failed ones included,
+   * except a conditional write its own precondition refused (412 PreconditionFailed, e.g. `If-None-Match: *` on an
+   * existing key): S3 applies nothing then, so it is a check, not a change.
+   */
   mutations(filter: CallFilter = {}): SimCall[] {
-    return this.calls(filter).filter((c) => !READ_ONLY.test(c.operation));
+    return this.calls(filter).filter(
+      (c) => !READ_ONLY.test(c.operation) && !(c.error === 'PreconditionFailed' && c.injected === undefined),
+    );
   }
 
   clearCalls(): void {

@@ -39,7 +39,11 @@ describe('SimulatedAws clients', () => {
     await clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [DEMO.instances.web1] }));
     await clients.ec2.send(new CreateTagsCommand(input));
     await clients.s3.send(
-      new PutObjectCommand({ Bucket: DEMO.buckets.evidence, Key: 'k', Body: new Uint8Array([1, 2, 3]) }),
+      new PutObjectCommand({
+        Bucket: DEMO.buckets.evidence,
+        Key: 'incidents/k',
+        Body: new Uint8Array([1, 2, 3]),
+      }),
     );
     input.Tags[0] = { Key: 'changed', Value: 'after' };
     expect(sim.calls().map((c) => `${c.service}.${c.operation}`)).toEqual([
@@ -59,6 +63,26 @@ describe('SimulatedAws clients', () => {
     ]);
     expect(JSON.parse(JSON.stringify(sim.calls()))).toEqual(sim.calls());
     expect(sim.calls()[0]?.at).toBe('2026-03-01T12:00:00.000Z');
+  });
+
+  it('does not count a conditional write its precondition refused (412) as a mutation', async () => {
+    const { sim, clients } = demoSim();
+    const put = () =>
+      clients.s3.send(
+        new PutObjectCommand({
+          Bucket: DEMO.buckets.evidence,
+          Key: 'incidents/once',
+          Body: new Uint8Array([1]),
+          IfNoneMatch: '*',
+        }),
+      );
+    await put();
+    await expect(put()).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    expect(sim.calls({ operation: 'PutObject' }).map((c) => c.error)).toEqual([
+      undefined,
+      'PreconditionFailed',
+    ]);
+    expect(sim.mutations().map((c) => c.error)).toEqual([undefined]);
   });
 
   it('keeps accounts and regions apart, and serves them through clientFactory', async () => {
