@@ -206,7 +206,14 @@ export interface SimSnapshot {
   pendingPolls: number;
   tags: Tags;
   /** EBS snapshot lock (LockSnapshot): DeleteSnapshot is refused until `expiresAt`. */
-  lock?: { mode: 'governance' | 'compliance'; expiresAt: string; coolOffEndsAt?: string };
+  lock?: {
+    mode: 'governance' | 'compliance';
+    expiresAt: string;
+    coolOffEndsAt?: string;
+    /** When the lock was set, and its LockDuration in days (DescribeLockedSnapshots reports both). */
+    lockedAt?: string;
+    durationDays?: number;
+  };
 }
 
 export interface SimAddress {

@@ -107,6 +107,7 @@ export const TASKS = {
       'ec2:CreateSnapshots',
       'ec2:CreateSnapshot',
       'ec2:CreateTags',
+      'ec2:DescribeLockedSnapshots',
       'ec2:LockSnapshot',
     ],
     timeoutSeconds: 30,

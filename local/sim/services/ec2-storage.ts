@@ -5,12 +5,15 @@ import type {
   CreateSnapshotsCommandOutput,
   DeleteSnapshotCommandInput,
   DeleteSnapshotCommandOutput,
+  DescribeLockedSnapshotsCommandInput,
+  DescribeLockedSnapshotsCommandOutput,
   DescribeSnapshotsCommandInput,
   DescribeSnapshotsCommandOutput,
   DescribeVolumesCommandInput,
   DescribeVolumesCommandOutput,
   LockSnapshotCommandInput,
   LockSnapshotCommandOutput,
+  LockState,
 } from '@aws-sdk/client-ec2';
 import type { SimSnapshot, SimVolume } from '../model';
 import {
@@ -70,6 +73,8 @@ export const ec2StorageHandlers: HandlerTable = {
     snapshot.lock = {
       mode: input.LockMode,
       expiresAt: new Date(now + days * DAY_MS).toISOString(),
+      lockedAt: new Date(now).toISOString(),
+      durationDays: days,
       ...(input.CoolOffPeriod
         ? { coolOffEndsAt: new Date(now + input.CoolOffPeriod * 3_600_000).toISOString() }
         : {}),
@@ -87,6 +92,46 @@ export const ec2StorageHandlers: HandlerTable = {
       LockExpiresOn: new Date(snapshot.lock.expiresAt),
     };
   }),
+
+  /**
+   * The lock of each locked snapshot (of those named in SnapshotIds, and matching a `lock-state` filter): its state
+   * on the sim clock (`compliance-cooloff` until the cooling-off period ends, `expired` once the duration has run
+   * out), duration and dates. A snapshot never locked is not listed (the simulator's reading: the call describes
+   * locked snapshots).
+   */
+  DescribeLockedSnapshots: op<DescribeLockedSnapshotsCommandInput, DescribeLockedSnapshotsCommandOutput>(
+    (ctx, input) => {
+      const now = ctx.model.now().getTime();
+      const wanted = input.SnapshotIds?.length ? new Set(input.SnapshotIds) : undefined;
+      const states = input.Filters?.find((f) => f.Name === 'lock-state')?.Values;
+      const stateOf = (lock: NonNullable<SimSnapshot['lock']>): LockState =>
+        Date.parse(lock.expiresAt) <= now
+          ? 'expired'
+          : lock.mode === 'governance'
+            ? 'governance'
+            : lock.coolOffEndsAt && Date.parse(lock.coolOffEndsAt) > now
+              ? 'compliance-cooloff'
+              : 'compliance';
+      const rows = Object.values(ctx.model.ec2(ctx.target).snapshots)
+        .filter((s) => s.lock && (!wanted || wanted.has(s.snapshotId)))
+        .map((s) => {
+          const lock = s.lock as NonNullable<SimSnapshot['lock']>;
+          return {
+            OwnerId: s.ownerId,
+            SnapshotId: s.snapshotId,
+            LockState: stateOf(lock),
+            ...(lock.durationDays !== undefined ? { LockDuration: lock.durationDays } : {}),
+            ...(lock.lockedAt
+              ? { LockCreatedOn: new Date(lock.lockedAt), LockDurationStartTime: new Date(lock.lockedAt) }
+              : {}),
+            ...(lock.coolOffEndsAt ? { CoolOffPeriodExpiresOn: new Date(lock.coolOffEndsAt) } : {}),
+            LockExpiresOn: new Date(lock.expiresAt),
+          };
+        })
+        .filter((row) => !states || states.includes(row.LockState));
+      return { Snapshots: rows };
+    },
+  ),
 
   /** Refused while the snapshot is locked (until the lock expires). */
   DeleteSnapshot: op<DeleteSnapshotCommandInput, DeleteSnapshotCommandOutput>((ctx, input) => {

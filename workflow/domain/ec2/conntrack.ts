@@ -1,4 +1,8 @@
-import { ModifyNetworkInterfaceAttributeCommand } from '@aws-sdk/client-ec2';
+import {
+  type ConnectionTrackingConfiguration,
+  DescribeNetworkInterfacesCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+} from '@aws-sdk/client-ec2';
 import { aws, isAwsError } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import type { Ec2State } from './state';
@@ -45,18 +49,41 @@ export async function setTracking(
   }
 }
 
-/** Lowers every ENI's idle timeouts (check-before-act); names the ENIs whose instance type cannot. */
+/** An ENI's timeouts as DescribeNetworkInterfaces reports them (EC2's defaults for what it leaves out). */
+export function trackingFrom(c: ConnectionTrackingConfiguration | undefined): Tracking {
+  return {
+    tcpEstablishedTimeout: c?.TcpEstablishedTimeout ?? DEFAULT_TRACKING.tcpEstablishedTimeout,
+    udpStreamTimeout: c?.UdpStreamTimeout ?? DEFAULT_TRACKING.udpStreamTimeout,
+    udpTimeout: c?.UdpTimeout ?? DEFAULT_TRACKING.udpTimeout,
+  };
+}
+
+/**
+ * Lowers every ENI's idle timeouts; names the ENIs whose instance type cannot. Check-before-act on the ENIs' current
+ * timeouts (one DescribeNetworkInterfaces), not the pre-state's: a re-run finds them lowered and changes nothing.
+ */
 export async function lowerConnectionTracking(
   clients: AwsClients,
   pre: Ec2State,
 ): Promise<{ lowered: string[]; unsupported: string[] }> {
   const lowered: string[] = [];
   const unsupported: string[] = [];
+  const ids = pre.networkInterfaces.map((n) => n.networkInterfaceId);
+  if (!ids.length) return { lowered, unsupported };
+  const described = await aws('ec2:DescribeNetworkInterfaces connection tracking', () =>
+    clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: ids })),
+  );
+  const current = new Map(
+    (described.NetworkInterfaces ?? []).map((n) => [
+      n.NetworkInterfaceId ?? '',
+      trackingFrom(n.ConnectionTrackingConfiguration),
+    ]),
+  );
   for (const eni of pre.networkInterfaces) {
     const result = await setTracking(
       clients,
       eni.networkInterfaceId,
-      eni.connectionTracking,
+      current.get(eni.networkInterfaceId) ?? eni.connectionTracking,
       ISOLATED_TRACKING,
     );
     if (result === 'unsupported') unsupported.push(eni.networkInterfaceId);

@@ -2,10 +2,11 @@ import { LockSnapshotCommand } from '@aws-sdk/client-ec2';
 import { aws } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import type { WorkflowSettings } from '../../config';
+import { snapshotsLockedAsWanted } from './custody-lock';
 
 export interface CustodyOutput {
   custody: WorkflowSettings['snapshotCustody'];
-  /** Snapshots locked by this call (a re-run locks again: LockSnapshot with the same settings changes nothing). */
+  /** Snapshots under the custody lock: locked by this call, or found locked as wanted (a re-run locks none again). */
   locked: string[];
   lockMode?: 'governance' | 'compliance';
   retentionDays?: number;
@@ -24,7 +25,17 @@ export async function applySnapshotCustody(
 ): Promise<CustodyOutput> {
   if (config.snapshotCustody === 'none') return { custody: 'none', locked: [] };
   const locked: string[] = [];
+  const held = await snapshotsLockedAsWanted(
+    clients,
+    snapshotIds,
+    config.snapshotLockMode,
+    config.evidenceRetentionDays,
+  );
   for (const snapshotId of snapshotIds) {
+    if (held.has(snapshotId)) {
+      locked.push(snapshotId);
+      continue;
+    }
     await aws(`ec2:LockSnapshot ${snapshotId}`, () =>
       clients.ec2.send(
         new LockSnapshotCommand({

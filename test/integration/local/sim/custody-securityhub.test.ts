@@ -1,4 +1,9 @@
-import { CreateSnapshotCommand, DeleteSnapshotCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateSnapshotCommand,
+  DeleteSnapshotCommand,
+  DescribeLockedSnapshotsCommand,
+  LockSnapshotCommand,
+} from '@aws-sdk/client-ec2';
 import { SimulatedAws } from '../../../../local/sim';
 import { addFinding } from '../../../../local/sim/build';
 import { DEMO, seedDemoEstate } from '../../../../local/sim/seed';
@@ -36,6 +41,8 @@ describe('snapshot custody', () => {
     expect(sim.model.ec2(target).snapshots[snapshotId]?.lock).toEqual({
       mode: 'governance',
       expiresAt: '2026-05-30T12:00:00.000Z',
+      lockedAt: '2026-03-01T12:00:00.000Z',
+      durationDays: 90,
     });
     await expect(
       clients.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })),
@@ -43,6 +50,47 @@ describe('snapshot custody', () => {
       name: 'SnapshotLocked',
     });
     expect(sim.model.ec2(target).snapshots[snapshotId]).toBeDefined();
+  });
+
+  it('locks only what is not locked as wanted yet: a re-run makes no second LockSnapshot, a shorter lock is renewed', async () => {
+    const sim = estate();
+    const clients = sim.clients();
+    const volumeId = Object.keys(sim.model.ec2(target).volumes)[0] ?? '';
+    const snap = async () =>
+      (await clients.ec2.send(new CreateSnapshotCommand({ VolumeId: volumeId }))).SnapshotId ?? '';
+    const [a, b] = [await snap(), await snap()];
+    const config = WorkflowSettingsSchema.parse({});
+    // b is already locked, but for less than evidenceRetentionDays.
+    await clients.ec2.send(
+      new LockSnapshotCommand({ SnapshotId: b, LockMode: 'governance', LockDuration: 7 }),
+    );
+    sim.clearCalls();
+
+    expect(await applySnapshotCustody(clients, [a, b], config)).toMatchObject({ locked: [a, b] });
+    expect(
+      sim.calls({ operation: 'LockSnapshot' }).map((c) => (c.input as { SnapshotId: string }).SnapshotId),
+    ).toEqual([a, b]);
+    const described = await clients.ec2.send(new DescribeLockedSnapshotsCommand({ SnapshotIds: [a, b] }));
+    expect(described.Snapshots?.map((s) => [s.SnapshotId, s.LockState, s.LockDuration])).toEqual([
+      [a, 'governance', 90],
+      [b, 'governance', 90],
+    ]);
+
+    sim.clearCalls();
+    expect(await applySnapshotCustody(clients, [a, b], config)).toEqual({
+      custody: 'lock',
+      locked: [a, b],
+      lockMode: 'governance',
+      retentionDays: 90,
+    });
+    expect(sim.mutations()).toEqual([]);
+    // Compliance wanted: a governance lock is not enough.
+    await applySnapshotCustody(
+      clients,
+      [a],
+      WorkflowSettingsSchema.parse({ snapshotLockMode: 'compliance' }),
+    );
+    expect(sim.mutations().map((c) => c.operation)).toEqual(['LockSnapshot']);
   });
 
   it('custody none: leaves the snapshot unlocked (and then it can be deleted)', async () => {
