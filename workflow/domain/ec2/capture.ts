@@ -1,4 +1,5 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
@@ -18,7 +19,7 @@ import {
   type CaptureSection,
   urlParameter,
 } from './capture-document';
-import { evidencePrefix, listEvidenceKeys, presignEvidencePut, storedSha256 } from './evidence';
+import { evidencePrefix, listEvidenceKeys, presignEvidencePut } from './evidence';
 
 export interface CapturedObject {
   section: CaptureSection;
@@ -68,6 +69,19 @@ function uploadErrors(invocation: GetCommandInvocationCommandOutput | undefined)
 }
 
 /**
+ * The SHA-256 of a captured section, read back as Airlock's role. curl uploads it with no checksum header, so S3
+ * stores only its default CRC64NVME (a SHA-256 is kept only when the upload carried one) and a HEAD could never
+ * answer it: one GetObject, and the bytes read are hashed.
+ */
+async function uploadedSha256(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const object = await aws(`s3:GetObject ${key}`, () =>
+    s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
+  );
+  const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
  * b. Volatile evidence through SSM Run Command (the Airlock-Capture document) on SSM-managed instances, bounded
  * by `captureBoundSeconds`. Each section is PUT by the instance to a presigned URL signed here with Airlock's own
  * role, so every object is written by a principal the evidence bucket admits and the instance holds no S3 access.
@@ -81,13 +95,20 @@ export async function captureVolatileEvidence(
   target: { incidentId: string; instanceId: string },
   config: WorkflowSettings,
 ): Promise<StepOutcome<CaptureOutput>> {
-  const info = await aws('ssm:DescribeInstanceInformation', () =>
-    clients.ssm.send(
-      new DescribeInstanceInformationCommand({
-        Filters: [{ Key: 'InstanceIds', Values: [target.instanceId] }],
-      }),
+  const comment = `airlock:${target.incidentId}`;
+  // Independent reads, made together: is the instance managed, and was the command already sent (by its comment)?
+  const [info, existing] = await Promise.all([
+    aws('ssm:DescribeInstanceInformation', () =>
+      clients.ssm.send(
+        new DescribeInstanceInformationCommand({
+          Filters: [{ Key: 'InstanceIds', Values: [target.instanceId] }],
+        }),
+      ),
     ),
-  );
+    aws('ssm:ListCommands', () =>
+      clients.ssm.send(new ListCommandsCommand({ InstanceId: target.instanceId })),
+    ),
+  ]);
   const managed = info.InstanceInformationList?.find((i) => i.InstanceId === target.instanceId);
   if (managed?.PingStatus !== 'Online') {
     const detail = managed ? `SSM agent ${managed.PingStatus}` : 'instance is not managed by SSM';
@@ -98,10 +119,6 @@ export async function captureVolatileEvidence(
     };
   }
 
-  const comment = `airlock:${target.incidentId}`;
-  const existing = await aws('ssm:ListCommands', () =>
-    clients.ssm.send(new ListCommandsCommand({ InstanceId: target.instanceId })),
-  );
   let commandId = existing.Commands?.find((c) => c.Comment === comment)?.CommandId;
   if (!commandId) {
     const signedAt = ctx.now();
@@ -159,17 +176,19 @@ export async function captureVolatileEvidence(
     config.evidenceBucket,
     `${evidencePrefix(target.incidentId)}/volatile/`,
   );
-  const objects: CapturedObject[] = [];
-  const missing: CaptureSection[] = [];
-  for (const section of CAPTURE_SECTIONS) {
-    const key = volatileKey(target.incidentId, section.name);
-    if (!present.has(key)) {
-      missing.push(section.name);
-      continue;
-    }
-    const sha256 = await storedSha256(ctx.evidenceS3, config.evidenceBucket, key);
-    objects.push({ section: section.name, id: `s3://${config.evidenceBucket}/${key}`, sha256 });
-  }
+  // Every listed section is read and hashed at the same time; the results keep the sections' order.
+  const missing = CAPTURE_SECTIONS.filter(
+    (section) => !present.has(volatileKey(target.incidentId, section.name)),
+  ).map((section) => section.name);
+  const objects: CapturedObject[] = await Promise.all(
+    CAPTURE_SECTIONS.filter((section) => present.has(volatileKey(target.incidentId, section.name))).map(
+      async (section): Promise<CapturedObject> => {
+        const key = volatileKey(target.incidentId, section.name);
+        const sha256 = await uploadedSha256(ctx.evidenceS3, config.evidenceBucket, key);
+        return { section: section.name, id: `s3://${config.evidenceBucket}/${key}`, sha256 };
+      },
+    ),
+  );
   if (objects.length) {
     const at = ctx.now().toISOString();
     await ctx.ledger.addEvidence(

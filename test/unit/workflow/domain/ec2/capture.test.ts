@@ -1,3 +1,4 @@
+import { isCapturePoll, sequentialDepth } from '../../../../../bench/lib/isolation';
 import { evidenceKeyArn } from '../../../../../local/sim/evidence-access';
 import { DEMO } from '../../../../../local/sim/seed';
 import { WorkflowSettingsSchema } from '../../../../../workflow/config';
@@ -46,6 +47,29 @@ describe('captureVolatileEvidence', () => {
       DocumentName: 'Airlock-Capture',
     });
     expect(sim.calls({ operation: 'SendCommand' })[0]?.input).not.toHaveProperty('OutputS3BucketName');
+  });
+
+  it('makes its independent calls together: 4 rounds besides the polls, one GetObject per section, no HEAD', async () => {
+    const { sim, clients, ctx } = setup();
+    sim.faults.latency({ ms: 20 });
+    const result = await captureVolatileEvidence(
+      clients,
+      ctx,
+      { incidentId, instanceId: DEMO.instances.web1 },
+      config,
+    );
+    expect(result.output.status).toBe('captured');
+    expect(result.output.objects?.map((o) => o.section)).toEqual([
+      'processes',
+      'connections',
+      'users',
+      'modules',
+    ]);
+    const calls = sim.calls().filter((c) => !isCapturePoll(c));
+    // DescribeInstanceInformation ‖ ListCommands, SendCommand, ListObjectsV2, the GetObjects together.
+    expect(sequentialDepth(calls)).toBe(4);
+    expect(sim.calls({ operation: 'GetObject' })).toHaveLength(4);
+    expect(sim.calls({ operation: 'HeadObject' })).toEqual([]);
   });
 
   it('fails as "Capture failed" with no evidence when the uploads are refused', async () => {
