@@ -21,15 +21,15 @@ export const CLOSE_STATUS: Record<CloseOutcome, IncidentStatus> = {
 };
 
 /**
- * Security Hub Workflow.Status per outcome (a failed incident is left for the humans paged). A rejection is a
- * false positive: SUPPRESSED ("reviewed, no action needed") with VerificationState FALSE_POSITIVE — not RESOLVED,
- * which says the finding was remediated.
+ * Security Hub Workflow.Status per outcome: only a decision or an unresolved escalation updates the finding (a
+ * failed incident is left for the humans paged; a notify-only finding was neither decided nor escalated, so it
+ * stays as Security Hub has it). A rejection is a false positive: SUPPRESSED ("reviewed, no action needed") with
+ * VerificationState FALSE_POSITIVE — not RESOLVED, which says the finding was remediated.
  */
 export const SECURITY_HUB_STATUS: Partial<Record<CloseOutcome, FindingWorkflowStatus>> = {
   approved: 'RESOLVED',
   rejected: 'SUPPRESSED',
   unresolved: 'NOTIFIED',
-  notified: 'NOTIFIED',
 };
 
 export const SECURITY_HUB_VERIFICATION: Partial<Record<CloseOutcome, FindingVerificationState>> = {
@@ -37,8 +37,18 @@ export const SECURITY_HUB_VERIFICATION: Partial<Record<CloseOutcome, FindingVeri
   rejected: 'FALSE_POSITIVE',
 };
 
-/** Audit action recording a BatchUpdateFindings that Security Hub applied (a re-run does not call it again). */
+/**
+ * Audit action recording a BatchUpdateFindings that Security Hub applied (`-skipped` appended when it was skipped:
+ * Security Hub off, or it never received the finding). Either record means a re-run does not call it again.
+ */
 export const SECURITY_HUB_AUDIT_ACTION = 'securityhub-workflow-updated';
+
+/** The thread line of a skipped update. */
+function skipLine(skipped: unknown, request: { accountId: string; region: string }): string {
+  return skipped === 'not-enabled'
+    ? `Security Hub update skipped: Security Hub is not enabled in ${request.accountId} ${request.region}`
+    : 'Security Hub update skipped: Security Hub has no such finding (is its GuardDuty integration on?)';
+}
 
 export interface CloseIncidentOutput {
   status: IncidentStatus;
@@ -100,9 +110,15 @@ export async function closeIncident(
     let shSkip: string | undefined;
     if (finding && shStatus) {
       const audit = await deps.ledger.listAudit(incidentId);
-      const recorded = audit.some(
-        (e) => e.action === SECURITY_HUB_AUDIT_ACTION && e.detail?.workflowStatus === shStatus,
+      const recorded = audit.find(
+        (e) =>
+          (e.action === SECURITY_HUB_AUDIT_ACTION || e.action === `${SECURITY_HUB_AUDIT_ACTION}-skipped`) &&
+          e.detail?.workflowStatus === shStatus &&
+          e.detail?.findingId === finding.id,
       );
+      // Already done (or skipped) for this status: the same output and thread line, no second call.
+      if (recorded && recorded.action !== SECURITY_HUB_AUDIT_ACTION)
+        shSkip = skipLine(recorded.detail?.skipped, request);
       if (!recorded) {
         if (!clients) throw new Error('closeIncident: AWS clients are required for a Security Hub finding');
         const at = deps.clock.now().toISOString();
@@ -113,10 +129,7 @@ export async function closeIncident(
           ...(verificationState ? { verificationState } : {}),
         });
         if (skip) {
-          shSkip =
-            skip.skipped === 'not-enabled'
-              ? `Security Hub update skipped: Security Hub is not enabled in ${request.accountId} ${request.region}`
-              : 'Security Hub update skipped: Security Hub has no such finding (is its GuardDuty integration on?)';
+          shSkip = skipLine(skip.skipped, request);
           shNote = undefined;
         }
         await deps.ledger.appendAudit({

@@ -242,6 +242,10 @@ describe('closeIncident', () => {
     );
     expect(step?.summary).toContain('Security Hub update skipped: Security Hub is not enabled');
     expect(await auditActions(h, base.incidentId)).toContain(`${SECURITY_HUB_AUDIT_ACTION}-skipped`);
+
+    // A re-run (a Lambda retried after a lost response) finds the skip recorded: same output, no second call.
+    expect(await closeIncident(h.clients, h.deps, input(base, 'approved', approval))).toEqual(out);
+    expect(sh).toHaveReceivedCommandTimes(BatchUpdateFindingsCommand, 1);
   });
 
   it('fails with ThrottledError when Security Hub throttles (the state machine retries)', async () => {
