@@ -6,6 +6,7 @@ import type { RequestNonces } from '../workflow/ledger/request-nonces';
 import type { IncidentRecord } from '../workflow/ledger/types';
 import type { Logger } from '../workflow/log';
 import type { Clock, Executions } from '../workflow/ports';
+import type { Defer } from './deferred';
 import type { PostPacer, TakeOptions } from './tasks/pace';
 
 /** What a responder asks for with `/ir isolate` (or the review notice's "Contain now" button). */
@@ -33,11 +34,23 @@ export interface StartIncidentResult {
 
 export type StartIncident = (request: ManualIsolateRequest) => Promise<StartIncidentResult>;
 
+/**
+ * `/ir release` after the last timer: a separate execution of the same state machine, named
+ * `<incidentId>-release`, that enters at Restore (the same states Reject runs) and closes the incident RESTORED.
+ */
+export type ReleaseIncident = (
+  incident: IncidentRecord,
+  releasedBy: string,
+  releasedAt: string,
+) => Promise<{ executionArn: string; alreadyRunning: boolean }>;
+
 /** Everything the Bolt listeners need, injected (production: DynamoDB + Step Functions; offline: dynalite + engine). */
 export interface BotDeps {
   ledger: Ledger;
   executions: Executions;
   startIncident: StartIncident;
+  /** Starts the release execution; unset where the deployment does not wire it (release is then refused). */
+  releaseIncident?: ReleaseIncident;
   planner: Planner;
   settings: SlackSettings;
   /**
@@ -54,6 +67,11 @@ export interface BotDeps {
   log: Logger;
   /** Requests already acted on (the door refuses replays); the HTTP bot keeps them in memory when unset. */
   nonces?: RequestNonces;
+  /**
+   * Where slow work goes after an immediate acknowledgement (bot/deferred.ts); unset = done before the
+   * acknowledgement. Set by the receiver: bot/lambda.ts (asynchronous self-invocation), bot/http.ts (in-process).
+   */
+  defer?: Defer;
 }
 
 /** What every bot task (Notify, RequestApproval, Escalate) is given. */

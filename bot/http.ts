@@ -4,6 +4,7 @@ import { type App, HTTPReceiver } from '@slack/bolt';
 import { MemoryRequestNonces, type RequestNonces } from '../workflow/ledger/request-nonces';
 import { createBotApp } from './app';
 import { boltLogger } from './bolt-logger';
+import { type DeferredRunner, deferredRunner } from './deferred';
 import type { BotDeps } from './deps';
 import { admit, type DoorOptions } from './door';
 
@@ -26,6 +27,12 @@ export interface HttpBotOptions {
   processBeforeResponse?: boolean;
   /** Requests already acted on; default: in memory (one process is one container). */
   nonces?: RequestNonces;
+  /**
+   * true: slow work (the planner behind `/ir isolate`) runs in this process after an immediate acknowledgement
+   * and answers through response_url, as the Lambda bot does with its asynchronous self-invocation.
+   * false (default): it runs before the acknowledgement.
+   */
+  deferSlowWork?: boolean;
 }
 
 export interface HttpBot {
@@ -55,14 +62,25 @@ export async function createHttpBot(options: HttpBotOptions): Promise<HttpBot> {
       },
     ],
   });
+  let runDeferred: DeferredRunner | undefined;
+  const deps: BotDeps = options.deferSlowWork
+    ? {
+        ...options.deps,
+        // After the acknowledgement has been written (Bolt answers when the listener returns).
+        defer: async (work) => {
+          setImmediate(() => void runDeferred?.(work));
+        },
+      }
+    : options.deps;
   const app = createBotApp({
     receiver,
     token: options.token,
     botId: options.botId,
     botUserId: options.botUserId,
-    deps: options.deps,
+    deps,
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
   });
+  runDeferred = deferredRunner(deps, () => app.client);
   guardDoor(receiver, {
     signingSecret: options.signingSecret,
     ...(options.deps.settings.teamId ? { teamId: options.deps.settings.teamId } : {}),

@@ -3,6 +3,14 @@ import { createLogger } from '../workflow/log';
 import { createBotApp } from './app';
 import { AwsLambdaReceiver } from './bolt';
 import { boltLogger } from './bolt-logger';
+import {
+  type DeferredEvent,
+  type DeferredRunner,
+  deferredRunner,
+  isDeferredEvent,
+  openDeferred,
+  sealDeferred,
+} from './deferred';
 import type { BotDeps } from './deps';
 import { admit, type DoorOptions } from './door';
 import { type Env, requiredEnv } from './env';
@@ -22,7 +30,17 @@ export interface LambdaBotOptions {
   /** Built once per container, after the secret. */
   deps: () => Promise<BotDeps>;
   slackApiUrl?: string;
+  /**
+   * Hands an event to this same function asynchronously (production: Lambda Invoke, InvocationType Event, on
+   * AWS_LAMBDA_FUNCTION_NAME). Slow work (the planner behind `/ir isolate`) then runs after an immediate
+   * acknowledgement and answers through response_url. Unset: that work runs before the acknowledgement.
+   */
+  invokeSelf?: (event: DeferredEvent) => Promise<void>;
+  /** Wall-clock time for the deferred events' seal. @default Date.now */
+  nowMs?: () => number;
 }
+
+type Loaded = { handle: AwsHandler; door: DoorOptions; runDeferred: DeferredRunner; signingSecret: string };
 
 /**
  * The Slack endpoint behind API Gateway (HTTP API v2 or REST v1). Per container, once: the secret (signing secret
@@ -33,19 +51,28 @@ export interface LambdaBotOptions {
 export function createLambdaHandler(
   options: () => LambdaBotOptions,
 ): (event: AwsEvent, context: unknown) => Promise<AwsResponse> {
-  let ready: Promise<{ handle: AwsHandler; door: DoorOptions }> | undefined;
+  let ready: Promise<Loaded> | undefined;
   const log = createLogger('airlock-bot');
-  const init = async (): Promise<{ handle: AwsHandler; door: DoorOptions }> => {
+  let nowMs: () => number = Date.now;
+  const init = async (): Promise<Loaded> => {
     const o = options();
+    nowMs = o.nowMs ?? Date.now;
     const secret = await loadSlackSecret(o.secrets, o.secretArn);
-    const deps = await o.deps();
+    const given = await o.deps();
+    const invokeSelf = o.invokeSelf;
+    const deps: BotDeps = invokeSelf
+      ? {
+          ...given,
+          defer: (work) => invokeSelf(sealDeferred(work, secret.signingSecret, nowMs())),
+        }
+      : given;
     const receiver = new AwsLambdaReceiver({
       signingSecret: secret.signingSecret,
       logger: boltLogger(deps.log),
       invalidRequestSignatureHandler: ({ ts }) =>
         deps.log.warn({ ts }, 'rejected a request with an invalid signature'),
     });
-    createBotApp({
+    const app = createBotApp({
       receiver,
       token: secret.botToken,
       botId: o.botId,
@@ -65,7 +92,12 @@ export function createLambdaHandler(
         'SLACK_TEAM_ID / SLACK_APP_ID not set: requests are not checked against the workspace and app',
       );
     }
-    return { handle: receiver.toHandler(), door };
+    return {
+      handle: receiver.toHandler(),
+      door,
+      runDeferred: deferredRunner(deps, () => app.client),
+      signingSecret: secret.signingSecret,
+    };
   };
   return async (event, context) => {
     ready ??= init().catch((error: unknown) => {
@@ -82,6 +114,7 @@ export function createLambdaHandler(
       return { statusCode: 503, body: SECRET_NOT_SET };
     }
     const { handle, door } = loaded;
+    if (isDeferredEvent(event)) return runOwnEvent(loaded, event);
     try {
       // Bolt decodes a base64 body as ASCII, which breaks the signature of any non-ASCII text: decode it here.
       const body =
@@ -102,6 +135,37 @@ export function createLambdaHandler(
       return { statusCode: 400, body: '' };
     }
   };
+
+  /** This function's own asynchronous invocation: run the deferred work if the seal holds. */
+  async function runOwnEvent(loaded: Loaded, event: DeferredEvent): Promise<AwsResponse> {
+    const opened = openDeferred(event, loaded.signingSecret, nowMs());
+    if ('refused' in opened) {
+      log.warn({ reason: opened.refused }, 'refused a deferred event');
+      return { statusCode: 403, body: '' };
+    }
+    await loaded.runDeferred(opened.work);
+    return { statusCode: 200, body: '' };
+  }
+}
+
+/**
+ * Lambda's asynchronous invocation of the running function (InvocationType Event: queued, answered 202 at once).
+ * The Lambda client is loaded on the first deferral, not at cold start.
+ */
+export function invokeSelfVia(functionName: string): (event: DeferredEvent) => Promise<void> {
+  let client: import('@aws-sdk/client-lambda').LambdaClient | undefined;
+  return async (event) => {
+    const sdk = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
+    client ??= new sdk.LambdaClient({});
+    const out = await client.send(
+      new sdk.InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify(event), 'utf8'),
+      }),
+    );
+    if (out.StatusCode !== 202) throw new Error(`self-invocation answered ${out.StatusCode}`);
+  };
 }
 
 /** Production options from the environment CDK sets (read at the first request of a container). */
@@ -112,6 +176,8 @@ export function productionOptions(env: Env = process.env): LambdaBotOptions {
     botUserId: requiredEnv(env, 'SLACK_BOT_USER_ID'),
     secrets: new SecretsManagerClient({}),
     deps: async () => productionBotDeps(env),
+    // Set by the Lambda runtime; without it (not in Lambda) slow work stays before the acknowledgement.
+    ...(env.AWS_LAMBDA_FUNCTION_NAME ? { invokeSelf: invokeSelfVia(env.AWS_LAMBDA_FUNCTION_NAME) } : {}),
   };
 }
 

@@ -52,3 +52,32 @@ export async function respondEphemeral(responseUrl: string, text: string): Promi
   });
   if (!response.ok) throw new Error(`response_url answered HTTP ${response.status}`);
 }
+
+/**
+ * A whole message (text and blocks) through a slash command's response_url, as a new ephemeral message: how
+ * deferred work answers after the acknowledgement. One retry after a failed post (a response_url takes five).
+ */
+export async function respondMessage(
+  responseUrl: string,
+  message: { text: string; blocks?: KnownBlock[] },
+): Promise<void> {
+  const post = async () => {
+    const response = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+      }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok) throw new Error(`response_url answered HTTP ${response.status}`);
+  };
+  try {
+    await post();
+  } catch {
+    await post();
+  }
+}

@@ -11,5 +11,7 @@ export interface CommandContext {
   userId: string;
   teamDomain: string;
   channelId: string;
+  /** The slash command's response_url: where deferred work answers. */
+  responseUrl?: string;
   log: Logger;
 }

@@ -5,10 +5,12 @@ import { refuseNotResponder } from '../authz';
 import type { BotDeps } from '../deps';
 import { escapeMrkdwn, message, type SlackMessage, section } from '../messages/blocks';
 import type { CommandContext } from './context';
+import { claimCommand } from './claim';
 import { helpCommand } from './help';
 import { isolateCommand } from './isolate';
 import { listCommand } from './list';
 import { type IrCommand, parseIrCommand } from './parse';
+import { settleCommand } from './settle';
 import { statusCommand } from './status';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -36,6 +38,11 @@ async function dispatch(command: IrCommand, ctx: CommandContext): Promise<SlackM
       return statusCommand(command, ctx);
     case 'list':
       return listCommand(ctx);
+    case 'claim':
+      return claimCommand(command.incidentId, ctx);
+    case 'resolve':
+    case 'release':
+      return settleCommand(command.kind, command.incidentId, ctx);
   }
 }
 
@@ -53,6 +60,7 @@ export async function irCommand(args: CommandArgs, deps: BotDeps, authz: Authori
     userId: command.user_id,
     teamDomain: command.team_domain,
     channelId: command.channel_id,
+    responseUrl: command.response_url,
     log: deps.log.child({ userId: command.user_id, command: 'ir' }),
   };
   let reply: SlackMessage;

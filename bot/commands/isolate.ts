@@ -1,6 +1,6 @@
 import { AssumeRoleError, ResourceNotFoundError, ValidationError } from '../../workflow/errors';
 import type { BotDeps } from '../deps';
-import type { SlackMessage } from '../messages/blocks';
+import { message, type SlackMessage, section } from '../messages/blocks';
 import { alreadyOpen, isolateIgnored, isolateRefused, isolateStarted } from '../messages/isolate-replies';
 import { planMessage } from '../messages/plan';
 import { regionAllowed } from '../regions';
@@ -54,12 +54,41 @@ async function plan(target: Target, deps: BotDeps, notFound: (t: Target) => stri
  * hand-off to the single intake path (normalize, record, dedupe, StartExecution). A typo opens nothing.
  */
 export async function isolateCommand(args: IsolateArgs, ctx: CommandContext): Promise<SlackMessage> {
-  const { deps } = ctx;
-  const target = {
+  const target = targetOf(args, ctx.deps);
+  checkScope(target, ctx.deps.scope);
+  // The planner's AWS calls may outlast Slack's 3 seconds: acknowledge now, answer through response_url.
+  if (ctx.deps.defer && ctx.responseUrl) {
+    await ctx.deps.defer({
+      kind: 'isolate',
+      args,
+      userId: ctx.userId,
+      channelId: ctx.channelId,
+      teamDomain: ctx.teamDomain,
+      responseUrl: ctx.responseUrl,
+    });
+    return checkingMessage(target);
+  }
+  return isolateNow(args, ctx);
+}
+
+/** The acknowledgement while the deferred work runs; the answer follows through response_url. */
+function checkingMessage(target: Target): SlackMessage {
+  const text = `Checking \`${target.instanceId}\` in ${target.accountId}/${target.region}…`;
+  return message(text, [section(`:hourglass_flowing_sand: ${text} The answer follows here.`)]);
+}
+
+function targetOf(args: IsolateArgs, deps: BotDeps): Target {
+  return {
     instanceId: args.instanceId,
     accountId: args.accountId ?? deps.scope.homeAccountId,
     region: args.region ?? deps.scope.defaultRegion,
   };
+}
+
+/** The checks, the planner and (without --plan) the intake: the work itself, deferred or not. */
+export async function isolateNow(args: IsolateArgs, ctx: CommandContext): Promise<SlackMessage> {
+  const { deps } = ctx;
+  const target = targetOf(args, deps);
   checkScope(target, deps.scope);
   if (args.plan) {
     return planMessage(
