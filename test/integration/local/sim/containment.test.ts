@@ -154,7 +154,8 @@ describe('simulator under the EC2 containment domain', () => {
       .throttle({ service: 'ec2', rate: 0.3 })
       .error5xx({ service: 'iam', rate: 0.2 })
       .crashAfter({ service: 'ec2', operation: 'ModifyNetworkInterfaceAttribute', n: 1 })
-      .crashAfter({ service: 'ec2', operation: 'CreateSnapshot', n: 1 })
+      // One CreateSnapshots per instance: its crash after the snapshots exist is retried without a second set.
+      .crashAfter({ service: 'ec2', operation: 'CreateSnapshots', n: 1 })
       .crashAfter({ service: 'ec2', operation: 'CreateSecurityGroup', n: 2 })
       .crashAfter({ service: 'iam', operation: 'PutRolePolicy', n: 1 })
       .failNth({ service: 'autoscaling', operation: 'DetachInstances', n: 1 });
@@ -162,6 +163,14 @@ describe('simulator under the EC2 containment domain', () => {
 
     const stats = faulty.faults.stats();
     expect(stats.crashAfter).toBe(4);
+    expect(
+      stats.rules.filter((r) => r.kind === 'crashAfter').map((r) => [r.match.operation, r.injected]),
+    ).toEqual([
+      ['ModifyNetworkInterfaceAttribute', 1],
+      ['CreateSnapshots', 1],
+      ['CreateSecurityGroup', 1],
+      ['PutRolePolicy', 1],
+    ]);
     expect(stats.throttle).toBeGreaterThan(0);
     expect(faulty.diff(clean.snapshot(), faulty.snapshot())).toEqual([]);
   });
