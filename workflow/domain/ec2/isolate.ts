@@ -75,9 +75,39 @@ function peerOf(p: IpPermission): string {
 }
 
 /**
+ * Airlock's groups of the given names in the given VPCs, in one DescribeSecurityGroups (each filter matches any of
+ * its values; every page is read).
+ */
+async function describeGroups(
+  clients: AwsClients,
+  vpcIds: string[],
+  names: string[],
+): Promise<SecurityGroup[]> {
+  const groups: SecurityGroup[] = [];
+  let token: string | undefined;
+  do {
+    const page = await aws(`ec2:DescribeSecurityGroups ${vpcIds.join(',')}/${names.join(',')}`, () =>
+      clients.ec2.send(
+        new DescribeSecurityGroupsCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: vpcIds },
+            { Name: 'group-name', Values: names },
+          ],
+          ...(token ? { NextToken: token } : {}),
+        }),
+      ),
+    );
+    groups.push(...(page.SecurityGroups ?? []));
+    token = page.NextToken;
+  } while (token);
+  return groups;
+}
+
+/**
  * Looks up, or creates, one of Airlock's per-VPC security groups. Concurrent incidents in the same VPC race on the
  * name: the loser gets InvalidGroup.Duplicate and uses the winner's group. Rules are converged every time, so a
- * group created by a run that crashed half-way is completed by the next one.
+ * group created by a run that crashed half-way is completed by the next one. `described`: the group as a describe
+ * made just before found it (`group` undefined: not found), so it is not described again.
  */
 export async function ensureGroup(
   clients: AwsClients,
@@ -85,8 +115,9 @@ export async function ensureGroup(
   name: string,
   description: string,
   rules: { ingress: IpPermission[]; egress: IpPermission[] },
+  described?: { group: SecurityGroup | undefined },
 ): Promise<string> {
-  let group = await findGroup(clients, vpcId, name);
+  let group = described ? described.group : await findGroup(clients, vpcId, name);
   if (!group) {
     try {
       await aws(`ec2:CreateSecurityGroup ${vpcId}/${name}`, () =>
@@ -122,40 +153,43 @@ export async function ensureGroup(
   const haveEgress = atoms(group.IpPermissionsEgress ?? []);
   const wantEgress = atoms(rules.egress);
   const extraEgress = haveEgress.filter((p) => !has(wantEgress, p));
-  if (extraEgress.length) {
-    await eventually(`ec2:RevokeSecurityGroupEgress ${groupId}`, () =>
-      aws(`ec2:RevokeSecurityGroupEgress ${groupId}`, () =>
-        clients.ec2.send(
-          new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: extraEgress }),
-        ),
-      ),
-    );
-  }
   const missingEgress = wantEgress.filter((w) => !has(haveEgress, w));
-  if (missingEgress.length) {
-    await eventually(`ec2:AuthorizeSecurityGroupEgress ${groupId}`, () =>
-      aws(`ec2:AuthorizeSecurityGroupEgress ${groupId}`, () =>
-        clients.ec2.send(
-          new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: missingEgress }),
-        ),
-      ),
-    ).catch((error: unknown) => {
-      if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
-    });
-  }
   const haveIngress = atoms(group.IpPermissions ?? []);
   const missingIngress = atoms(rules.ingress).filter((w) => !has(haveIngress, w));
-  if (missingIngress.length) {
-    await eventually(`ec2:AuthorizeSecurityGroupIngress ${groupId}`, () =>
-      aws(`ec2:AuthorizeSecurityGroupIngress ${groupId}`, () =>
-        clients.ec2.send(
-          new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missingIngress }),
-        ),
-      ),
-    ).catch((error: unknown) => {
-      if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
-    });
-  }
+  // The three changes touch disjoint rules (a revoked atom is never one being authorized): made together.
+  await Promise.all([
+    extraEgress.length
+      ? eventually(`ec2:RevokeSecurityGroupEgress ${groupId}`, () =>
+          aws(`ec2:RevokeSecurityGroupEgress ${groupId}`, () =>
+            clients.ec2.send(
+              new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: extraEgress }),
+            ),
+          ),
+        )
+      : undefined,
+    missingEgress.length
+      ? eventually(`ec2:AuthorizeSecurityGroupEgress ${groupId}`, () =>
+          aws(`ec2:AuthorizeSecurityGroupEgress ${groupId}`, () =>
+            clients.ec2.send(
+              new AuthorizeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: missingEgress }),
+            ),
+          ),
+        ).catch((error: unknown) => {
+          if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
+        })
+      : undefined,
+    missingIngress.length
+      ? eventually(`ec2:AuthorizeSecurityGroupIngress ${groupId}`, () =>
+          aws(`ec2:AuthorizeSecurityGroupIngress ${groupId}`, () =>
+            clients.ec2.send(
+              new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missingIngress }),
+            ),
+          ),
+        ).catch((error: unknown) => {
+          if (!isAwsError(error, 'InvalidPermission.Duplicate')) throw error;
+        })
+      : undefined,
+  ]);
   return groupId;
 }
 
@@ -191,6 +225,68 @@ async function isolationEgress(
   ];
 }
 
+export interface IsolationGroups {
+  /** VPC id → the transitional allow-all group. */
+  allowAll: Record<string, string>;
+  /** VPC id → the isolation group. */
+  isolation: Record<string, string>;
+}
+
+const ALLOW_ALL_DESCRIPTION = 'Airlock: transitional allow-all (untracks flows before isolation)';
+const ISOLATION_DESCRIPTION = 'Airlock: incident isolation (no rules)';
+
+/**
+ * Makes sure Airlock's shared groups (allow-all and isolation) exist in each VPC with exactly their rules: one
+ * DescribeSecurityGroups for every VPC and both names, then every missing group or rule at once. Changes no
+ * instance, and is check-before-act (converging what is there), so it can run before the capture ends and again
+ * in IsolateNetwork, where it costs that one describe once the groups are there.
+ */
+export async function ensureIsolationGroups(
+  clients: AwsClients,
+  vpcIds: string[],
+  config: WorkflowSettings,
+): Promise<IsolationGroups> {
+  const vpcs = [...new Set(vpcIds)].sort();
+  if (!vpcs.length) return { allowAll: {}, isolation: {} };
+  const isolationName = isolationGroupName(config.isolationMode);
+  const [described, egress] = await Promise.all([
+    describeGroups(clients, vpcs, [ALLOW_ALL_GROUP, isolationName]),
+    Promise.all(vpcs.map((vpcId) => isolationEgress(clients, vpcId, config.isolationMode))),
+  ]);
+  const found = (vpcId: string, name: string) => ({
+    group: described.find((g) => g.VpcId === vpcId && g.GroupName === name),
+  });
+  const ids = await Promise.all(
+    vpcs.map((vpcId, i) =>
+      Promise.all([
+        ensureGroup(
+          clients,
+          vpcId,
+          ALLOW_ALL_GROUP,
+          ALLOW_ALL_DESCRIPTION,
+          { ingress: [ALL_TRAFFIC], egress: [ALL_TRAFFIC] },
+          found(vpcId, ALLOW_ALL_GROUP),
+        ),
+        ensureGroup(
+          clients,
+          vpcId,
+          isolationName,
+          ISOLATION_DESCRIPTION,
+          { ingress: [], egress: egress[i] ?? [] },
+          found(vpcId, isolationName),
+        ),
+      ]),
+    ),
+  );
+  const groups: IsolationGroups = { allowAll: {}, isolation: {} };
+  vpcs.forEach((vpcId, i) => {
+    const [allowAll, isolation] = ids[i] as [string, string];
+    groups.allowAll[vpcId] = allowAll;
+    groups.isolation[vpcId] = isolation;
+  });
+  return groups;
+}
+
 export interface IsolateOutput {
   isolationGroups: Record<string, string>;
   networkInterfaces: { networkInterfaceId: string; from: string[]; to: string; changed: boolean }[];
@@ -205,68 +301,60 @@ export async function isolateNetwork(
   preState: Ec2State,
   config: WorkflowSettings,
 ): Promise<StepOutcome<IsolateOutput>> {
-  const vpcs = [...new Set(preState.networkInterfaces.map((n) => n.vpcId))].sort();
-  const isolationGroups: Record<string, string> = {};
-  const allowAllGroups: Record<string, string> = {};
-  for (const vpcId of vpcs) {
-    allowAllGroups[vpcId] = await ensureGroup(
-      clients,
-      vpcId,
-      ALLOW_ALL_GROUP,
-      'Airlock: transitional allow-all (untracks flows before isolation)',
-      { ingress: [ALL_TRAFFIC], egress: [ALL_TRAFFIC] },
-    );
-    isolationGroups[vpcId] = await ensureGroup(
-      clients,
-      vpcId,
-      isolationGroupName(config.isolationMode),
-      'Airlock: incident isolation (no rules)',
-      { ingress: [], egress: await isolationEgress(clients, vpcId, config.isolationMode) },
-    );
-  }
-
   const eniIds = preState.networkInterfaces.map((n) => n.networkInterfaceId);
-  const current = await aws('ec2:DescribeNetworkInterfaces', () =>
-    clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: eniIds })),
-  );
+  // The groups (prepared by PrepareIsolation during the capture; converged here if missing) and the ENIs' current
+  // groups are read together.
+  const [groups, current] = await Promise.all([
+    ensureIsolationGroups(
+      clients,
+      preState.networkInterfaces.map((n) => n.vpcId),
+      config,
+    ),
+    aws('ec2:DescribeNetworkInterfaces', () =>
+      clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: eniIds })),
+    ),
+  ]);
+  const { allowAll: allowAllGroups, isolation: isolationGroups } = groups;
   const groupsOf = (id: string) =>
     (current.NetworkInterfaces ?? [])
       .find((n) => n.NetworkInterfaceId === id)
       ?.Groups?.map((g) => g.GroupId ?? '') ?? [];
 
-  const results: IsolateOutput['networkInterfaces'] = [];
-  for (const eni of preState.networkInterfaces) {
-    const isolation = isolationGroups[eni.vpcId] as string;
-    const allowAll = allowAllGroups[eni.vpcId] as string;
-    const now = groupsOf(eni.networkInterfaceId);
-    const changed = !(now.length === 1 && now[0] === isolation);
-    if (changed) {
-      if (!(now.length === 1 && now[0] === allowAll)) {
-        await aws(`ec2:ModifyNetworkInterfaceAttribute ${eni.networkInterfaceId} allow-all`, () =>
+  // ENIs are swapped concurrently; each one still goes allow-all first, then isolation.
+  const results: IsolateOutput['networkInterfaces'] = await Promise.all(
+    preState.networkInterfaces.map(async (eni) => {
+      const isolation = isolationGroups[eni.vpcId] as string;
+      const allowAll = allowAllGroups[eni.vpcId] as string;
+      const now = groupsOf(eni.networkInterfaceId);
+      const changed = !(now.length === 1 && now[0] === isolation);
+      if (changed) {
+        if (!(now.length === 1 && now[0] === allowAll)) {
+          await aws(`ec2:ModifyNetworkInterfaceAttribute ${eni.networkInterfaceId} allow-all`, () =>
+            clients.ec2.send(
+              new ModifyNetworkInterfaceAttributeCommand({
+                NetworkInterfaceId: eni.networkInterfaceId,
+                Groups: [allowAll],
+              }),
+            ),
+          );
+        }
+        await aws(`ec2:ModifyNetworkInterfaceAttribute ${eni.networkInterfaceId} isolation`, () =>
           clients.ec2.send(
             new ModifyNetworkInterfaceAttributeCommand({
               NetworkInterfaceId: eni.networkInterfaceId,
-              Groups: [allowAll],
+              Groups: [isolation],
             }),
           ),
         );
       }
-      await aws(`ec2:ModifyNetworkInterfaceAttribute ${eni.networkInterfaceId} isolation`, () =>
-        clients.ec2.send(
-          new ModifyNetworkInterfaceAttributeCommand({
-            NetworkInterfaceId: eni.networkInterfaceId,
-            Groups: [isolation],
-          }),
-        ),
-      );
-    }
-    results.push({
-      networkInterfaceId: eni.networkInterfaceId,
-      from: eni.securityGroupIds,
-      to: isolation,
-      changed,
-    });
-  }
+      return {
+        networkInterfaceId: eni.networkInterfaceId,
+        from: eni.securityGroupIds,
+        to: isolation,
+        changed,
+      };
+    }),
+  );
 
   const verify = await aws('ec2:DescribeNetworkInterfaces (verify)', () =>
     clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: eniIds })),

@@ -1,11 +1,11 @@
 import {
+  AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   ModifyNetworkInterfaceAttributeCommand,
-  RevokeSecurityGroupEgressCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -41,27 +41,31 @@ const allTraffic = {
   Ipv6Ranges: [{ CidrIpv6: '::/0' }],
 };
 
+const allowAllGroup = {
+  GroupId: 'sg-allow',
+  GroupName: 'airlock-allow-all',
+  VpcId: 'vpc-1',
+  IpPermissions: [allTraffic],
+  IpPermissionsEgress: [allTraffic],
+};
+const isolationGroup = {
+  GroupId: 'sg-iso',
+  GroupName: 'airlock-isolation',
+  VpcId: 'vpc-1',
+  IpPermissions: [],
+  IpPermissionsEgress: [],
+};
+
 function groupsExist(eniGroups: string[][]) {
+  // Both groups of every VPC in one describe.
   ec2
     .on(DescribeSecurityGroupsCommand, {
       Filters: [
         { Name: 'vpc-id', Values: ['vpc-1'] },
-        { Name: 'group-name', Values: ['airlock-allow-all'] },
+        { Name: 'group-name', Values: ['airlock-allow-all', 'airlock-isolation'] },
       ],
     })
-    .resolves({
-      SecurityGroups: [
-        { GroupId: 'sg-allow', IpPermissions: [allTraffic], IpPermissionsEgress: [allTraffic] },
-      ],
-    });
-  ec2
-    .on(DescribeSecurityGroupsCommand, {
-      Filters: [
-        { Name: 'vpc-id', Values: ['vpc-1'] },
-        { Name: 'group-name', Values: ['airlock-isolation'] },
-      ],
-    })
-    .resolves({ SecurityGroups: [{ GroupId: 'sg-iso', IpPermissions: [], IpPermissionsEgress: [] }] });
+    .resolves({ SecurityGroups: [allowAllGroup, isolationGroup] });
   const d = ec2.on(DescribeNetworkInterfacesCommand);
   for (const groups of eniGroups) {
     d.resolvesOnce({
@@ -91,25 +95,79 @@ describe('isolateNetwork', () => {
   });
 
   it('uses the winner’s group when a concurrent incident created it first (InvalidGroup.Duplicate)', async () => {
+    const winner = { ...allowAllGroup, GroupId: 'sg-winner' };
     ec2
       .on(DescribeSecurityGroupsCommand)
-      .resolvesOnce({ SecurityGroups: [] })
-      .resolves({
-        SecurityGroups: [
-          { GroupId: 'sg-winner', IpPermissions: [allTraffic], IpPermissionsEgress: [allTraffic] },
-        ],
-      });
+      .resolvesOnce({ SecurityGroups: [isolationGroup] })
+      .resolves({ SecurityGroups: [winner] });
     ec2
       .on(CreateSecurityGroupCommand)
       .rejects(Object.assign(new Error('exists'), { name: 'InvalidGroup.Duplicate' }));
-    ec2.on(RevokeSecurityGroupEgressCommand).resolves({});
-    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({});
     ec2
       .on(DescribeNetworkInterfacesCommand)
-      .resolves({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', Groups: [{ GroupId: 'sg-winner' }] }] });
-    // Both groups resolve to the winner's id in this mock; the point is that the duplicate error is absorbed.
-    await expect(isolateNetwork(clients, pre, config)).resolves.toBeDefined();
+      .resolvesOnce({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', Groups: [{ GroupId: 'sg-web' }] }] })
+      .resolves({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', Groups: [{ GroupId: 'sg-iso' }] }] });
+    await isolateNetwork(clients, pre, config);
     expect(ec2).toHaveReceivedCommandTimes(CreateSecurityGroupCommand, 1);
+    const swaps = ec2.commandCalls(ModifyNetworkInterfaceAttributeCommand).map((c) => c.args[0].input.Groups);
+    expect(swaps).toEqual([['sg-winner'], ['sg-iso']]);
+  });
+
+  it('creates a missing group and its rules, and swaps every ENI (each allow-all first), in three VPCs', async () => {
+    const multi: Ec2State = {
+      ...pre,
+      networkInterfaces: ['vpc-1', 'vpc-2', 'vpc-2'].map((vpcId, i) => ({
+        networkInterfaceId: `eni-${i + 1}`,
+        vpcId,
+        deviceIndex: i,
+        securityGroupIds: ['sg-web'],
+      })),
+    };
+    const created = {
+      GroupId: 'sg-allow-2',
+      GroupName: 'airlock-allow-all',
+      VpcId: 'vpc-2',
+      IpPermissions: [],
+      IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    };
+    const iso2 = { ...isolationGroup, GroupId: 'sg-iso-2', VpcId: 'vpc-2' };
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolvesOnce({ SecurityGroups: [allowAllGroup, isolationGroup, iso2] })
+      .resolves({ SecurityGroups: [created] });
+    ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-allow-2' });
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({});
+    ec2.on(AuthorizeSecurityGroupEgressCommand).resolves({});
+    const iso = { 'eni-1': 'sg-iso', 'eni-2': 'sg-iso-2', 'eni-3': 'sg-iso-2' };
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolvesOnce({
+        NetworkInterfaces: Object.keys(iso).map((id) => ({
+          NetworkInterfaceId: id,
+          Groups: [{ GroupId: 'sg-web' }],
+        })),
+      })
+      .resolves({
+        NetworkInterfaces: Object.entries(iso).map(([id, g]) => ({
+          NetworkInterfaceId: id,
+          Groups: [{ GroupId: g }],
+        })),
+      });
+    const result = await isolateNetwork(clients, multi, config);
+    expect(ec2).toHaveReceivedCommandTimes(CreateSecurityGroupCommand, 1);
+    expect(ec2).toHaveReceivedCommandWith(CreateSecurityGroupCommand, {
+      GroupName: 'airlock-allow-all',
+      VpcId: 'vpc-2',
+    });
+    expect(ec2).toHaveReceivedCommandWith(AuthorizeSecurityGroupIngressCommand, { GroupId: 'sg-allow-2' });
+    const swaps = ec2.commandCalls(ModifyNetworkInterfaceAttributeCommand).map((c) => c.args[0].input);
+    for (const [eni, isolation] of Object.entries(iso)) {
+      const mine = swaps.filter((w) => w.NetworkInterfaceId === eni).map((w) => w.Groups);
+      expect(mine).toEqual([[eni === 'eni-1' ? 'sg-allow' : 'sg-allow-2'], [isolation]]);
+    }
+    expect(result.output.networkInterfaces.map((n) => [n.networkInterfaceId, n.to])).toEqual(
+      Object.entries(iso),
+    );
   });
 
   it('fails verification when an ENI still carries another group', async () => {
