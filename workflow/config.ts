@@ -55,9 +55,18 @@ export const WorkflowSettingsSchema = z.object({
   /**
    * Custody of evidence snapshots. `lock` (default): EBS snapshot lock in `snapshotLockMode` for
    * `evidenceRetentionDays`, so nobody with ec2:DeleteSnapshot in the workload account can remove them;
-   * `none`: left as they are. (`copy` to the IR account is not implemented yet.) Restore never unlocks or deletes.
+   * `copy`: each is shared with the IR account (`snapshotCopyAccountId`) and copied there, encrypted with the IR
+   * account's key (`snapshotCopyKmsKeyId`), tagged with the incident; `none`: left as they are.
+   * Restore never unlocks or deletes evidence (nor a copy).
    */
-  snapshotCustody: z.enum(['lock', 'none']).default('lock'),
+  snapshotCustody: z.enum(['lock', 'copy', 'none']).default('lock'),
+  /** custody `copy`: the IR account that receives the copies (Airlock's own account in a standard deployment). */
+  snapshotCopyAccountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
+  /** custody `copy`: the IR account's KMS key (id, ARN or alias) in the finding's region, for the copies. */
+  snapshotCopyKmsKeyId: z.string().min(1).optional(),
   /** governance (default): unlockable by who holds ec2:UnlockSnapshot; compliance: nobody, after the cool-off. */
   snapshotLockMode: z.enum(['governance', 'compliance']).default('governance'),
   /** Days evidence snapshots stay locked (EBS allows 1–36,500). */

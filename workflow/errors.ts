@@ -38,6 +38,13 @@ export class VerificationFailedError extends AirlockError {}
  */
 export class NetworkAclFullError extends AirlockError {}
 
+/**
+ * An evidence snapshot is still pending, so its custody copy cannot start yet (CopySnapshot takes a completed
+ * snapshot). Retried by the state machine (its own Retry entry on SnapshotVolumes, minutes apart); the re-run finds
+ * what was already shared and copied by tag.
+ */
+export class SnapshotPendingError extends AirlockError {}
+
 /** The restore after Reject left a difference from the recorded pre-state. */
 export class RestoreMismatchError extends AirlockError {}
 

@@ -17,6 +17,7 @@ import { FindingRules } from './finding-rules';
 import { ForensicProfile } from './forensic-profile';
 import {
   assumeRoleStatement,
+  custodyCopyStatements,
   denyProtectedRoles,
   denyProtectedUsers,
   denySelfModification,
@@ -241,6 +242,20 @@ export class AirlockStack extends Stack {
           fn.role.addToPrincipalPolicy(assumeRoleStatement(memberAccounts, memberRole));
         }
         if (spec.evidenceBucket === 'write') this.evidence.grantEvidenceWrite(fn.role);
+        if (key === 'SnapshotVolumes') {
+          // Custody `copy`: the copy is made in this (IR) account by this role, encrypted with the evidence key.
+          for (const statement of custodyCopyStatements(this.evidence.key.keyArn, memberAccounts)) {
+            fn.role.addToPrincipalPolicy(statement);
+          }
+          acknowledge(fn.role, [
+            {
+              id: 'AwsSolutions-IAM5',
+              reason:
+                'Custody copy: the key of a shared evidence snapshot is only known when its volume is; member-account keys, through EC2 only (kms:ViaService)',
+              appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:kms:\\*:\\d{12}:key\\/\\*$/g' }],
+            },
+          ]);
+        }
         acknowledge(fn.role, [IAM5_TARGET_ARNS]);
       }
       acknowledge(fn.role, [

@@ -111,6 +111,9 @@ export const SCOPED: Readonly<Record<string, readonly ArnPattern[]>> = {
   'ec2:AssociateAddress': [ELASTIC_IP, NETWORK_INTERFACE, INSTANCE],
   'ec2:CreateSnapshot': [ec2Snapshot, VOLUME],
   'ec2:LockSnapshot': [ec2Snapshot],
+  'ec2:DescribeSnapshotAttribute': [ec2Snapshot],
+  'ec2:ModifySnapshotAttribute': [ec2Snapshot],
+  'ec2:CopySnapshot': [ec2Snapshot],
   'ec2:CreateNetworkAclEntry': [ec2('network-acl')],
   'ec2:DeleteNetworkAclEntry': [ec2('network-acl')],
   'ec2:ReplaceNetworkAclEntry': [ec2('network-acl')],
@@ -324,6 +327,38 @@ export function denyProtectedUsers(account: string, tagKey: string, tagValue: st
     resources: [`arn:${Aws.PARTITION}:iam::${account}:user/*`],
     conditions: { StringEquals: { [`aws:ResourceTag/${tagKey}`]: tagValue } },
   });
+}
+
+/**
+ * Snapshot custody `copy`, for the IR account's SnapshotVolumes role: CopySnapshot in its own account, and the KMS
+ * calls EC2 makes on its behalf for an encrypted copy (EBS User Guide, "Permissions to use AWS KMS keys"): on the
+ * IR key the copy is encrypted with, and on the member accounts' keys the shared sources are encrypted with
+ * (their key policies must also allow the IR account). Only through EC2 (`kms:ViaService`).
+ */
+export function custodyCopyStatements(
+  irKeyArn: string,
+  memberAccounts: readonly string[],
+): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'CustodyCopySnapshot',
+      actions: ['ec2:CopySnapshot'],
+      resources: [`arn:${Aws.PARTITION}:ec2:*::snapshot/*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'CustodyCopyKeys',
+      actions: [
+        'kms:DescribeKey',
+        'kms:CreateGrant',
+        'kms:Decrypt',
+        'kms:GenerateDataKeyWithoutPlaintext',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+      ],
+      resources: [irKeyArn, ...memberAccounts.map((a) => `arn:${Aws.PARTITION}:kms:*:${a}:key/*`)],
+      conditions: { StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' } },
+    }),
+  ];
 }
 
 /** `sts:AssumeRole` on one named role in each account (never a wildcard account). */

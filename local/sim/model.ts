@@ -187,6 +187,8 @@ export interface SimVolume {
   volumeType: string;
   availabilityZone: string;
   encrypted: boolean;
+  /** The customer managed KMS key of an encrypted volume; absent = the account's default aws/ebs key. */
+  kmsKeyId?: string;
   createTime: string;
   /** Instance the volume is attached to (the device and DeleteOnTermination live on the instance's mapping). */
   attachedTo?: string;
@@ -205,6 +207,10 @@ export interface SimSnapshot {
   /** DescribeSnapshots calls left before a pending snapshot completes (simulator bookkeeping). */
   pendingPolls: number;
   tags: Tags;
+  /** The customer managed KMS key it is encrypted with; absent when unencrypted or under the default aws/ebs key. */
+  kmsKeyId?: string;
+  /** Accounts it is shared with (ModifySnapshotAttribute createVolumePermission). */
+  createVolumePermissions?: string[];
   /** EBS snapshot lock (LockSnapshot): DeleteSnapshot is refused until `expiresAt`. */
   lock?: {
     mode: 'governance' | 'compliance';

@@ -109,6 +109,9 @@ export const TASKS = {
       'ec2:CreateTags',
       'ec2:DescribeLockedSnapshots',
       'ec2:LockSnapshot',
+      // custody `copy`: share each snapshot with the IR account (the copy itself is made by the IR account's role)
+      'ec2:DescribeSnapshotAttribute',
+      'ec2:ModifySnapshotAttribute',
     ],
     timeoutSeconds: 30,
   },

@@ -1,4 +1,5 @@
-import { applySnapshotCustody } from '../domain/ec2/custody';
+import { applySnapshotCustody, type CustodyOutput } from '../domain/ec2/custody';
+import type { CustodyCopy } from '../domain/ec2/custody-copy';
 import { type SnapshotVolumesOutput, snapshotInstanceVolumes } from '../domain/ec2/snapshot';
 import type { TaskRun } from './deps';
 import { parseEc2Input } from './ec2-input';
@@ -16,6 +17,7 @@ export const run: TaskRun<SnapshotVolumesOutput> = async (deps, input) => {
   const preState = await loadEc2PreState(deps.ledger, target.incidentId);
   const clients = await deps.clients(target);
   let taken: { volumeId: string; snapshotId: string }[] = [];
+  let copies: CustodyCopy[] = [];
   const output = await runStep(deps, target.incidentId, 'snapshot-volumes', input, async () => {
     const outcome = await snapshotInstanceVolumes(clients, target, preState);
     taken = outcome.snapshots;
@@ -24,19 +26,30 @@ export const run: TaskRun<SnapshotVolumesOutput> = async (deps, input) => {
       clients,
       taken.map((s) => s.snapshotId),
       config,
+      {
+        target,
+        // Airlock's own client in the IR account (its home account: no role is assumed there).
+        irClients: (accountId) =>
+          deps.clients({ accountId, region: target.region, incidentId: target.incidentId }),
+      },
     );
-    const custodyLine =
-      custody.custody === 'lock'
-        ? `; ${custody.locked.length} locked (${custody.lockMode}, ${custody.retentionDays} days)`
-        : '; not locked (snapshotCustody: none)';
-    return { ...outcome, summary: `${outcome.summary}${custodyLine}` };
+    copies = custody.copies ?? [];
+    return { ...outcome, summary: `${outcome.summary}${custodyLine(custody)}` };
   });
   const at = deps.clock.now().toISOString();
-  await deps.ledger.addEvidence(
-    target.incidentId,
-    taken.map((s) => ({ id: s.snapshotId, kind: 'snapshot' as const, at })),
-  );
+  await deps.ledger.addEvidence(target.incidentId, [
+    ...taken.map((s) => ({ id: s.snapshotId, kind: 'snapshot' as const, at })),
+    ...copies.map((c) => ({ id: c.copySnapshotId, kind: 'snapshot' as const, at })),
+  ]);
   return output;
 };
+
+function custodyLine(custody: CustodyOutput): string {
+  if (custody.custody === 'lock')
+    return `; ${custody.locked.length} locked (${custody.lockMode}, ${custody.retentionDays} days)`;
+  if (custody.custody === 'copy')
+    return `; ${custody.copies?.length ?? 0} copied to IR account ${custody.copyAccountId} (encrypted with its key)`;
+  return '; not locked (snapshotCustody: none)';
+}
 
 export const handler = lambdaHandler(run);

@@ -195,6 +195,16 @@ describe('one function per catalog task', () => {
   });
 });
 
+const CUSTODY_COPY_ACTIONS = [
+  'ec2:CopySnapshot',
+  'kms:DescribeKey',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+];
+
 describe('IAM least privilege', () => {
   const allStatements = () =>
     Object.values(resources).flatMap((r) => {
@@ -242,9 +252,22 @@ describe('IAM least privilege', () => {
           expected.add(a);
         }
       }
+      if (key === 'SnapshotVolumes') {
+        // Custody `copy`: the copy is made in the IR account by this role (custodyCopyStatements).
+        for (const a of CUSTODY_COPY_ACTIONS) expected.add(a);
+      }
       expect([...granted].sort()).toEqual([...expected].sort());
     },
   );
+
+  it('lets only SnapshotVolumes copy snapshots, and use KMS keys only through EC2', () => {
+    const copy = allowsOf(stack.functions.SnapshotVolumes.role).find((s) => s.Sid === 'CustodyCopyKeys');
+    expect(copy?.Condition).toEqual({ StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' } });
+    expect(JSON.stringify(copy?.Resource)).toMatch(/111111111111:key\/\*.*222222222222:key\/\*/);
+    for (const key of TASK_KEYS.filter((k) => k !== 'SnapshotVolumes')) {
+      expect(allowsOf(stack.functions[key].role).flatMap(actionsOf)).not.toContain('ec2:CopySnapshot');
+    }
+  });
 
   it('lets workflow tasks that act on AWS assume only the responder role of each allowed account', () => {
     for (const key of TASK_KEYS.filter((k) => TASKS[k].owner === 'workflow' && TASKS[k].actions.length)) {
