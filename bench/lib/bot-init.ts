@@ -63,6 +63,7 @@ function lambdaEnv(bundle: string, runtime: InitRuntime): NodeJS.ProcessEnv {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AIRLOCK_TASK: 'SlackBot',
+    AWS_LAMBDA_FUNCTION_NAME: 'airlock-SlackBot',
     LOG_LEVEL: 'silent',
     SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:airlock/slack-AbCdEf',
     SLACK_BOT_ID: BOT.botId,

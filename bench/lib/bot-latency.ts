@@ -4,7 +4,7 @@ import { WebClient } from '@slack/web-api';
 import { encodeApprovalValue } from '../../bot/actions/button-value';
 import type { BotDeps, BotTaskDeps } from '../../bot/deps';
 import { ACTIONS } from '../../bot/ids';
-import { createLambdaHandler } from '../../bot/lambda';
+import { createLambdaHandler, type LambdaBotOptions } from '../../bot/lambda';
 import { startIncidentVia } from '../../bot/start-incident';
 import * as notify from '../../bot/tasks/notify';
 import { unpaced } from '../../bot/tasks/pace';
@@ -18,6 +18,7 @@ import { ApprovalExpiredError } from '../../workflow/errors';
 import { DynamoLedger } from '../../workflow/ledger/dynamo-ledger';
 import { createLogger } from '../../workflow/log';
 import { type Executions, systemClock } from '../../workflow/ports';
+import { measurePlan, type PlanSamples } from './bot-plan';
 
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 const HOME_ACCOUNT = '123456789012';
@@ -154,7 +155,13 @@ function figure(samples: number[]): LatencyFigure {
   };
 }
 
+export interface PlanLatency extends Omit<PlanSamples, 'ack' | 'answer'> {
+  ack: LatencyFigure;
+  answer: LatencyFigure;
+}
+
 export interface LatencyResult {
+  plan: PlanLatency;
   slashStatus: LatencyFigure;
   slashList: LatencyFigure;
   click: LatencyFigure;
@@ -171,6 +178,8 @@ export interface LatencyResult {
 export async function measureLatency(options: {
   iterations: number;
   warmup: number;
+  /** `/ir isolate … --plan` runs (bench/lib/bot-plan.ts). */
+  planRuns: number;
 }): Promise<LatencyResult> {
   const log = createLogger('bench-bot', { level: 'silent' });
   const dynamo = await startDynalite();
@@ -218,14 +227,14 @@ export async function measureLatency(options: {
       clock: systemClock,
       log,
     };
-    const handle = createLambdaHandler(() => ({
+    const handlerOptions: Omit<LambdaBotOptions, 'deps'> = {
       secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:airlock/slack-AbCdEf',
       botId: BOT.botId,
       botUserId: BOT.userId,
       secrets: fakeSecrets(JSON.stringify({ signingSecret: SIGNING_SECRET, botToken: BOT.token })),
-      deps: async () => deps,
       slackApiUrl: fake.apiUrl,
-    }));
+    };
+    const handle = createLambdaHandler(() => ({ ...handlerOptions, deps: async () => deps }));
 
     const timed = async (body: string, check: (res: { statusCode: number; body: string }) => void) => {
       const event = signedEvent(body);
@@ -286,6 +295,16 @@ export async function measureLatency(options: {
       return { incidentId, body };
     };
 
+    const planSamples = await measurePlan({
+      runs: options.planRuns,
+      warmup: 2,
+      deps,
+      handlerOptions,
+      event: (text) => signedEvent(command(text)),
+      answered: () => fake.ephemerals(USERS.responder).filter((e) => e.via === 'response_url').length,
+    });
+    const plan = { ...planSamples, ack: figure(planSamples.ack), answer: figure(planSamples.answer) };
+
     // A few incidents so /ir list and /ir status have something to show.
     const seeded: string[] = [];
     for (let i = 0; i < 5; i += 1) seeded.push((await pending()).incidentId);
@@ -323,7 +342,14 @@ export async function measureLatency(options: {
         throw new Error('a click on a decided approval sent a second SendTaskSuccess');
       return ms;
     });
-    return { slashStatus, slashList, click, clickDecided, ledger: 'DynamoLedger on dynalite (loopback)' };
+    return {
+      plan,
+      slashStatus,
+      slashList,
+      click,
+      clickDecided,
+      ledger: 'DynamoLedger on dynalite (loopback)',
+    };
   } finally {
     await fake.stop();
     await dynamo.close();
