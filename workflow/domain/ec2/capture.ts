@@ -170,25 +170,29 @@ export async function captureVolatileEvidence(
     await ctx.sleep(Math.min(2000, 250 * 2 ** poll));
   }
 
-  // Verify as Airlock's own role: which objects landed, and their SHA-256.
-  const present = await listEvidenceKeys(
-    ctx.evidenceS3,
-    config.evidenceBucket,
-    `${evidencePrefix(target.incidentId)}/volatile/`,
-  );
-  // Every listed section is read and hashed at the same time; the results keep the sections' order.
-  const missing = CAPTURE_SECTIONS.filter(
-    (section) => !present.has(volatileKey(target.incidentId, section.name)),
-  ).map((section) => section.name);
-  const objects: CapturedObject[] = await Promise.all(
-    CAPTURE_SECTIONS.filter((section) => present.has(volatileKey(target.incidentId, section.name))).map(
-      async (section): Promise<CapturedObject> => {
-        const key = volatileKey(target.incidentId, section.name);
-        const sha256 = await uploadedSha256(ctx.evidenceS3, config.evidenceBucket, key);
-        return { section: section.name, id: `s3://${config.evidenceBucket}/${key}`, sha256 };
-      },
+  // Verify as Airlock's own role: which objects landed (the listing decides), and their SHA-256. Every expected
+  // section is read at the same time as the listing (one round, not two); a read of a section the listing does not
+  // show is discarded, whatever it answered (404, or 403 where the role could not list).
+  const [listed, ...reads] = await Promise.allSettled([
+    listEvidenceKeys(ctx.evidenceS3, config.evidenceBucket, `${evidencePrefix(target.incidentId)}/volatile/`),
+    ...CAPTURE_SECTIONS.map((section) =>
+      uploadedSha256(ctx.evidenceS3, config.evidenceBucket, volatileKey(target.incidentId, section.name)),
     ),
-  );
+  ]);
+  if (listed.status === 'rejected') throw listed.reason;
+  const present = listed.value;
+  const objects: CapturedObject[] = [];
+  const missing: CaptureSection[] = [];
+  CAPTURE_SECTIONS.forEach((section, i) => {
+    const key = volatileKey(target.incidentId, section.name);
+    if (!present.has(key)) {
+      missing.push(section.name);
+      return;
+    }
+    const read = reads[i] as PromiseSettledResult<string>;
+    if (read.status === 'rejected') throw read.reason;
+    objects.push({ section: section.name, id: `s3://${config.evidenceBucket}/${key}`, sha256: read.value });
+  });
   if (objects.length) {
     const at = ctx.now().toISOString();
     await ctx.ledger.addEvidence(

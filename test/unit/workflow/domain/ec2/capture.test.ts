@@ -49,7 +49,7 @@ describe('captureVolatileEvidence', () => {
     expect(sim.calls({ operation: 'SendCommand' })[0]?.input).not.toHaveProperty('OutputS3BucketName');
   });
 
-  it('makes its independent calls together: 4 rounds besides the polls, one GetObject per section, no HEAD', async () => {
+  it('makes its independent calls together: 3 rounds besides the polls, one GetObject per section, no HEAD', async () => {
     const { sim, clients, ctx } = setup();
     sim.faults.latency({ ms: 20 });
     const result = await captureVolatileEvidence(
@@ -66,10 +66,45 @@ describe('captureVolatileEvidence', () => {
       'modules',
     ]);
     const calls = sim.calls().filter((c) => !isCapturePoll(c));
-    // DescribeInstanceInformation ‖ ListCommands, SendCommand, ListObjectsV2, the GetObjects together.
-    expect(sequentialDepth(calls)).toBe(4);
+    // DescribeInstanceInformation ‖ ListCommands, SendCommand, ListObjectsV2 ‖ the GetObjects.
+    expect(sequentialDepth(calls)).toBe(3);
     expect(sim.calls({ operation: 'GetObject' })).toHaveLength(4);
     expect(sim.calls({ operation: 'HeadObject' })).toEqual([]);
+  });
+
+  it('keeps the sections that landed and names the one that did not; its read beside the listing is discarded', async () => {
+    const { sim, clients, ledger, ctx } = setup();
+    const bucket = sim.model.state.buckets[BUCKET];
+    if (!bucket) throw new Error('no evidence bucket');
+    bucket.policy = JSON.stringify({
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${BUCKET}/${volatileKey(incidentId, 'modules')}`,
+        },
+      ],
+    });
+    const result = await captureVolatileEvidence(
+      clients,
+      ctx,
+      { incidentId, instanceId: DEMO.instances.web1 },
+      config,
+    );
+    expect(result.status).toBe('failed');
+    expect(result.output.missing).toEqual(['modules']);
+    expect(result.output.objects?.map((o) => o.section)).toEqual(['processes', 'connections', 'users']);
+    const read = sim
+      .calls({ operation: 'GetObject' })
+      .find((c) => JSON.stringify(c.input).includes('modules'));
+    expect(read?.error).toBeDefined();
+    const evidence = (await ledger.getIncident(incidentId))?.evidence ?? [];
+    expect(evidence.map((e) => e.id).sort()).toEqual(
+      ['connections', 'processes', 'users'].map(
+        (section) => `s3://${BUCKET}/${volatileKey(incidentId, section as 'users')}`,
+      ),
+    );
   });
 
   it('fails as "Capture failed" with no evidence when the uploads are refused', async () => {
