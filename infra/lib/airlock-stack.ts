@@ -140,7 +140,13 @@ export class AirlockStack extends Stack {
       revokeWholeRoleSessions: c.revokeWholeRoleSessions,
       evidenceBucket: bucketName,
       forensicInstanceProfileName: c.forensicInstanceProfileName,
+      snapshotCustody: c.snapshotCustody,
     });
+    if (workflowSettings.snapshotCustody === 'copy') {
+      // Copies go to this (IR) account, encrypted with the evidence key: tokens, validated when intake parses them.
+      workflowSettings.snapshotCopyAccountId = home;
+      workflowSettings.snapshotCopyKmsKeyId = this.evidence.key.keyArn;
+    }
 
     const common: Record<string, string> = {
       TABLE_NAME: this.ledger.table.tableName,

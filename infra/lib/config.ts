@@ -93,6 +93,11 @@ export const AirlockContextSchema = z.object({
   memoryCapture: bool(W.memoryCapture),
   /** @default false */
   revokeWholeRoleSessions: bool(W.revokeWholeRoleSessions),
+  /**
+   * Evidence snapshot custody: 'lock' (EBS snapshot lock), 'copy' (a copy in this IR account, encrypted with the
+   * evidence key) or 'none'. Restore never unlocks or deletes evidence. @default 'lock'
+   */
+  snapshotCustody: str(W.snapshotCustody),
 
   /** @default 7 */
   containMinSeverity: num(R.containMinSeverity),

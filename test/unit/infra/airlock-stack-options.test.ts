@@ -16,6 +16,7 @@ beforeAll(() => {
     alarmEmail: 'soc@example.com',
     namePrefix: 'Ir',
     ledgerTtlAttribute: 'expiresAtEpoch',
+    snapshotCustody: 'copy',
   }));
 });
 
@@ -48,6 +49,21 @@ describe('AirlockStack options', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TimeToLiveSpecification: { AttributeName: 'expiresAtEpoch', Enabled: true },
     });
+  });
+
+  it('snapshotCustody copy: the workflow settings copy to this account, encrypted with the evidence key', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    const settings = fns
+      .map(
+        (f) =>
+          (f.Properties?.Environment?.Variables as Record<string, unknown> | undefined)?.WORKFLOW_SETTINGS,
+      )
+      .find((v) => v !== undefined);
+    const json = JSON.stringify(settings);
+    expect(json).toContain('\\"snapshotCustody\\":\\"copy\\"');
+    expect(json).toContain('snapshotCopyAccountId');
+    expect(json).toContain('AWS::AccountId');
+    expect(json).toMatch(/snapshotCopyKmsKeyId.*EvidenceKey.*Arn/);
   });
 
   it('leaves the IAM policies without region conditions when any region is allowed', () => {
