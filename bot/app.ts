@@ -1,7 +1,9 @@
 import type { BlockAction, ButtonAction, Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
+import { claimAction } from './actions/claim';
 import { containNowAction } from './actions/contain-now';
 import { decideAction } from './actions/decide';
+import { settleAction } from './actions/settle';
 import { Authorizer } from './authz';
 import { App } from './bolt';
 import { boltLogger } from './bolt-logger';
@@ -28,6 +30,13 @@ export function registerListeners(app: App, deps: BotDeps): void {
   );
   app.action<BlockAction<ButtonAction>>(ACTIONS.reject, (args) => decideAction(args, 'reject', deps, authz));
   app.action<BlockAction<ButtonAction>>(ACTIONS.containNow, (args) => containNowAction(args, deps, authz));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.claim, (args) => claimAction(args, deps, authz));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.resolveUnresolved, (args) =>
+    settleAction(args, 'resolve', deps, authz),
+  );
+  app.action<BlockAction<ButtonAction>>(ACTIONS.releaseUnresolved, (args) =>
+    settleAction(args, 'release', deps, authz),
+  );
   app.error(createErrorHandler(deps.log.child({ component: 'bot' }), () => app.client));
 }
 

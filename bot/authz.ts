@@ -58,6 +58,29 @@ export class Authorizer {
     return { ok: true };
   }
 
+  /**
+   * Ending an unresolved incident from Slack, under the approval rules: resolve keeps it contained as Approve
+   * does (four-eyes: not by the one who requested the isolation), release restores it as Reject does.
+   */
+  settleVerdict(
+    userId: string,
+    how: 'resolve' | 'release',
+    requesterSlackUserId: string | undefined,
+    responder: boolean,
+  ): Verdict {
+    if (!responder) return refuseNotResponder(this.settings);
+    if (how === 'resolve' && this.settings.fourEyes && requesterSlackUserId === userId) {
+      return {
+        ok: false,
+        reason: 'four-eyes',
+        message:
+          'You requested this isolation, so someone else must resolve it (four-eyes). ' +
+          'Ask another responder, or release it if it was a mistake.',
+      };
+    }
+    return { ok: true };
+  }
+
   private async groupMembers(client: WebClient): Promise<ReadonlySet<string>> {
     const now = this.clock.now().getTime();
     if (this.group && this.group.until > now) return this.group.members;

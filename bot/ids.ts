@@ -5,9 +5,14 @@ export const ACTIONS = {
   approve: 'airlock_approve',
   reject: 'airlock_reject',
   containNow: 'airlock_contain_now',
+  claim: 'airlock_claim',
+  resolveUnresolved: 'airlock_resolve_unresolved',
+  releaseUnresolved: 'airlock_release_unresolved',
 } as const;
 
 export const BLOCKS = {
   approval: 'airlock_approval',
   review: 'airlock_review',
+  ownership: 'airlock_ownership',
+  settle: 'airlock_settle',
 } as const;

@@ -12,7 +12,7 @@ import { systemClock } from '../workflow/ports';
 import type { BotDeps } from './deps';
 import { type Env, requiredEnv, slackSettingsFromEnv } from './env';
 import type * as PlannerModule from './production-planner';
-import { startIncidentVia } from './start-incident';
+import { releaseIncidentVia, startIncidentVia } from './start-incident';
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -59,19 +59,21 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
       settings,
     );
   };
+  const intake = {
+    ledger,
+    executions,
+    policy: jsonEnv(env, 'ROUTING_POLICY', RoutingPolicySchema),
+    settings,
+    clock,
+    log,
+    scope,
+    defaultRegion,
+  };
   return {
     ledger,
     executions,
-    startIncident: startIncidentVia({
-      ledger,
-      executions,
-      policy: jsonEnv(env, 'ROUTING_POLICY', RoutingPolicySchema),
-      settings,
-      clock,
-      log,
-      scope,
-      defaultRegion,
-    }),
+    startIncident: startIncidentVia(intake),
+    releaseIncident: releaseIncidentVia(intake),
     planner: async (target) => {
       planner ??= loadPlanner();
       return planner(target);

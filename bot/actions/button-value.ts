@@ -44,3 +44,7 @@ export function parseContainNowValue(raw: string | undefined): { incidentId: str
   if (!parsed.success) throw new ValidationError('the button value is not an Airlock incident', 'value');
   return { incidentId: parsed.data.i };
 }
+
+/** Claim, Resolve and Release buttons carry the incident id only, as Contain now does. */
+export const encodeIncidentValue = encodeContainNowValue;
+export const parseIncidentValue = parseContainNowValue;

@@ -38,6 +38,7 @@ export type IrCommand =
   | { kind: 'status'; incidentId: string }
   | { kind: 'status'; instanceId: string }
   | { kind: 'list' }
+  | { kind: 'claim' | 'resolve' | 'release'; incidentId: string }
   | { kind: 'help'; problem?: string };
 
 const FIELD_NAMES: Record<string, string> = {
@@ -131,6 +132,27 @@ function parseStatus(tokens: string[]): IrCommand {
   );
 }
 
+/** `/ir claim|resolve|release <incident-id>`: exactly one incident id. */
+function parseIncidentArg(sub: 'claim' | 'resolve' | 'release', tokens: string[]): IrCommand {
+  const [target, ...extra] = tokens;
+  if (!target) {
+    throw new ValidationError(`missing the incident id: \`/ir ${sub} <incident-id>\``, 'incident-id');
+  }
+  if (extra.length) {
+    throw new ValidationError(
+      `unexpected \`${quote(extra.join(' '))}\`: \`/ir ${sub}\` takes one incident id`,
+      'incident-id',
+    );
+  }
+  if (!INCIDENT_ID_RE.test(target)) {
+    throw new ValidationError(
+      `\`${quote(target)}\` is not an incident id: expected \`inc-\` and 16 hex characters (\`/ir list\` shows them)`,
+      'incident-id',
+    );
+  }
+  return { kind: sub, incidentId: target };
+}
+
 /**
  * Parses the text after `/ir`. Throws ValidationError (naming the field) for a recognised subcommand with
  * bad arguments; anything unrecognised is `help` with the problem stated.
@@ -151,6 +173,10 @@ export function parseIrCommand(text: string): IrCommand {
       return parseStatus(args);
     case 'list':
       return { kind: 'list' };
+    case 'claim':
+    case 'resolve':
+    case 'release':
+      return parseIncidentArg(sub.toLowerCase() as 'claim' | 'resolve' | 'release', args);
     case undefined:
     case 'help':
       return { kind: 'help' };

@@ -5,13 +5,19 @@ import type { SlackMessage } from '../messages/blocks';
 import { statusSummary } from '../messages/status-summary';
 import type { CommandContext } from './context';
 
+/**
+ * The latest incident of an instance, open or closed: the home account's LATEST pointer for the instance, else
+ * an open incident of it in another account; else (older ledgers without the pointer) its open lock.
+ */
 async function findByInstance(instanceId: string, ctx: CommandContext): Promise<IncidentRecord | undefined> {
   const { homeAccountId, defaultRegion } = ctx.deps.scope;
-  const home = await ctx.deps.ledger.findOpenIncidentByResource(
-    `${homeAccountId}:${defaultRegion}:ec2-instance:${instanceId}`,
-  );
+  const { ledger } = ctx.deps;
+  const resourceKey = `${homeAccountId}:${defaultRegion}:ec2-instance:${instanceId}`;
+  const latest = await ledger.findLatestIncidentByResource?.(resourceKey);
+  if (latest) return latest;
+  const home = await ledger.findOpenIncidentByResource(resourceKey);
   if (home) return home;
-  const open = await ctx.deps.ledger.listOpenIncidents();
+  const open = await ledger.listOpenIncidents();
   return open.find((i) => i.request.resource.instanceId === instanceId);
 }
 
@@ -29,7 +35,7 @@ export async function statusCommand(
     throw new ValidationError(
       'incidentId' in target
         ? `no incident \`${target.incidentId}\`: check the id (\`/ir list\` shows the open ones)`
-        : `no open incident for \`${target.instanceId}\`: closed incidents are found by their incident id`,
+        : `no incident for \`${target.instanceId}\` in the home account and region, and no open one elsewhere: an incident in another account is found by its incident id`,
       'target',
     );
   }

@@ -144,11 +144,17 @@ export function statusLine(incident: IncidentRecord, socLeadUserId?: string): st
       return `${emoji} ${capitalize(contained)}: no answer in time, escalated${lead}`;
     }
     case 'RESOLVED':
-      return `${emoji} Resolved: approved${by}; stays contained`;
+      return incident.settled?.how === 'resolve'
+        ? `${emoji} Resolved by ${mention(incident.settled.by)} after the last timer; stays contained`
+        : `${emoji} Resolved: approved${by}; stays contained`;
     case 'RESTORED':
-      return `${emoji} Restored: rejected as a false positive${by}; pre-containment state put back`;
+      return incident.settled?.how === 'release'
+        ? `${emoji} Restored: released by ${mention(incident.settled.by)} after the last timer; pre-containment state put back`
+        : `${emoji} Restored: rejected as a false positive${by}; pre-containment state put back`;
     case 'ESCALATED_UNRESOLVED':
-      return `${emoji} Unresolved: nobody answered; stays contained`;
+      return incident.settled?.how === 'release'
+        ? `${emoji} Releasing: ${mention(incident.settled.by)} released it; restoring the pre-containment state`
+        : `${emoji} Unresolved: nobody answered; stays contained`;
     case 'NOTIFIED':
       return `${emoji} ${notifiedLine(incident)}`;
     case 'IGNORED':
@@ -185,6 +191,10 @@ export function waitingOn(incident: IncidentRecord, socLeadUserId: string): stri
       return 'a responder (Approve/Reject in the thread)';
     case 'ESCALATED':
       return `${mention(socLeadUserId)} (escalated)`;
+    case 'ESCALATED_UNRESOLVED':
+      return incident.settled
+        ? 'the workflow (release)'
+        : `a responder (\`/ir resolve\` or \`/ir release\`; the lead is reminded)`;
     default:
       return 'nobody';
   }

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { IncidentRecord } from '../../workflow/ledger/types';
-import { encodeContainNowValue } from '../actions/button-value';
+import { type IncidentRecord, TERMINAL_STATUSES } from '../../workflow/ledger/types';
+import { encodeContainNowValue, encodeIncidentValue } from '../actions/button-value';
 import { ACTIONS, BLOCKS } from '../ids';
 import {
   button,
@@ -17,6 +17,7 @@ import {
   accountRegion,
   duration,
   hhmm,
+  mention,
   plainTitle,
   requesterReason,
   resourceId,
@@ -66,6 +67,34 @@ export function containNowButton(incident: IncidentRecord): KnownBlock {
   };
 }
 
+/** A card shows Claim while someone still has to act: the incident is running, or unresolved after the last timer. */
+export function claimable(incident: IncidentRecord): boolean {
+  return incident.status === 'ESCALATED_UNRESOLVED' || !TERMINAL_STATUSES.has(incident.status);
+}
+
+/** The Claim button: the clicker becomes the owner (a new owner replaces the old one, audited). */
+export function claimButton(incident: IncidentRecord): KnownBlock {
+  const mine = incident.owner ? 'Take over' : 'Claim';
+  return {
+    type: 'actions',
+    block_id: BLOCKS.ownership,
+    elements: [
+      button({
+        text: mine,
+        actionId: ACTIONS.claim,
+        value: encodeIncidentValue(incident.incidentId),
+        confirm: confirmDialog(
+          incident.owner ? 'Take over this incident?' : 'Claim this incident?',
+          incident.owner
+            ? `${mention(incident.owner.userId)} owns \`${incident.incidentId}\`. You become its owner; the change is audited.`
+            : `You become the owner of \`${incident.incidentId}\`: the one who sees it through.`,
+          mine,
+        ),
+      }),
+    ],
+  };
+}
+
 /**
  * The incident card: the top-level message in #soc whose thread carries every step. A pure function of the
  * incident; the Notify task posts it once and updates it as the status moves.
@@ -85,6 +114,7 @@ export function incidentCard(
   ];
   const reason = requesterReason(incident);
   if (reason) pairs.push(['Reason', reason]);
+  if (incident.owner) pairs.push(['Owner', mention(incident.owner.userId)]);
   if (ttc !== undefined) pairs.push(['Time to contain', duration(ttc)]);
   if (incident.findingCount > 1) {
     const extra = incident.findingCount - 1;
@@ -101,6 +131,15 @@ export function incidentCard(
         .slice(11, 16)} UTC`,
     ]),
   ];
+  if (incident.status === 'ESCALATED_UNRESOLVED' && !incident.settled) {
+    blocks.push(
+      context([
+        `Still contained, nobody decided: \`/ir resolve ${incident.incidentId}\` keeps it contained and closes it, ` +
+          `\`/ir release ${incident.incidentId}\` restores it as Reject does.`,
+      ]),
+    );
+  }
+  if (claimable(incident) && incident.route !== 'review') blocks.push(claimButton(incident));
   if (options.containNow) blocks.push(section(containNowStartedLine(options.containNow)));
   else if (incident.route === 'ask-before-contain' && incident.request.resource.instanceId) {
     blocks.push(containNowButton(incident));

@@ -68,6 +68,7 @@ export function statusSummary(
       ['Opened', `${timestamp(incident.createdAt)} (${duration(between(incident.createdAt, now))} ago)`],
       ['Time to contain', ttc !== undefined ? duration(ttc) : 'not contained yet'],
       ...reasonField(incident),
+      ...(incident.owner ? ([['Owner', mention(incident.owner.userId)]] as [string, string][]) : []),
     ]),
   ];
   const stepLines = incident.steps.map(

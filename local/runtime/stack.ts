@@ -3,7 +3,7 @@ import { WebClient } from '@slack/web-api';
 import { boltLogger } from '../../bot/bolt-logger';
 import type { BotDeps, BotTaskDeps } from '../../bot/deps';
 import { createHttpBot } from '../../bot/http';
-import { startIncidentVia } from '../../bot/start-incident';
+import { releaseIncidentVia, startIncidentVia } from '../../bot/start-incident';
 import { TASK_CLIENT } from '../../bot/tasks/lambda';
 import { ChannelPacer, type PacerSettings, realTimers, SLACK_POST_PACE } from '../../bot/tasks/pace';
 import {
@@ -168,6 +168,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     ledger,
     executions: engine,
     startIncident: startIncidentVia(intakeDeps),
+    releaseIncident: releaseIncidentVia(intakeDeps),
     planner: async (target) => planEc2Containment(await clients(target), target, workflow),
     settings: slackSettings,
     scope: { homeAccountId: HOME_ACCOUNT_ID, defaultRegion: HOME_REGION },

@@ -13,6 +13,7 @@ import { TableIo } from './table-io';
 import type {
   ApprovalRecord,
   AuditEvent,
+  ClaimResult,
   DecideResult,
   Decision,
   EvidenceItem,
@@ -20,6 +21,8 @@ import type {
   IncidentStatus,
   IntakeResult,
   RejectedEvent,
+  SettleHow,
+  SettleResult,
   StepRecord,
 } from './types';
 
@@ -67,6 +70,22 @@ export class DynamoLedger implements Ledger {
 
   listOpenIncidents(): Promise<IncidentRecord[]> {
     return this.incidents.listOpen();
+  }
+
+  listUnresolvedIncidents(): Promise<IncidentRecord[]> {
+    return this.incidents.listUnresolved();
+  }
+
+  findLatestIncidentByResource(resourceKey: string): Promise<IncidentRecord | undefined> {
+    return this.incidents.findLatestByResource(resourceKey);
+  }
+
+  claimIncident(incidentId: string, userId: string, now: Date): Promise<ClaimResult> {
+    return this.incidents.claim(incidentId, userId, now);
+  }
+
+  settleUnresolved(incidentId: string, how: SettleHow, by: string, now: Date): Promise<SettleResult> {
+    return this.incidents.settle(incidentId, how, by, now);
   }
 
   setStatus(

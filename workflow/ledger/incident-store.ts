@@ -3,10 +3,24 @@ import { ConditionalWriteLostError, ResourceNotFoundError } from '../errors';
 import type { Clock } from '../ports';
 import { ExpressionBuilder } from './expressions';
 import { stripUndefined, toIncident } from './items';
-import { GSI1_NAME, incidentKey, OPEN_MARKER, resourceLockKey } from './keys';
+import {
+  GSI1_NAME,
+  incidentKey,
+  latestByResourceKey,
+  OPEN_MARKER,
+  resourceLockKey,
+  UNRESOLVED_MARKER,
+} from './keys';
 import { boundStep, EVIDENCE_CAP, STEPS_CAP } from './lists';
 import type { Item, TableIo } from './table-io';
-import { type IncidentRecord, type IncidentStatus, TERMINAL_STATUSES } from './types';
+import {
+  type ClaimResult,
+  type IncidentRecord,
+  type IncidentStatus,
+  type SettleHow,
+  type SettleResult,
+  TERMINAL_STATUSES,
+} from './types';
 
 /** Fields a patch never writes: keys, ledger internals, and fields the store itself owns. */
 const UNPATCHABLE = new Set([
@@ -83,7 +97,14 @@ export class IncidentStore {
         const closedAt = b.name('closedAt');
         b.setExpression(`${closedAt} = if_not_exists(${closedAt}, ${b.value(now)})`);
       }
-      b.remove('gsi1pk').remove('gsi1sk');
+      if (status === 'ESCALATED_UNRESOLVED') {
+        // Terminal, but nobody decided: listed apart (gsi1pk = UNRESOLVED) until resolved or released.
+        const createdAt = b.name('createdAt');
+        b.set('gsi1pk', UNRESOLVED_MARKER);
+        b.setExpression(`${b.name('gsi1sk')} = ${createdAt}`);
+      } else {
+        b.remove('gsi1pk').remove('gsi1sk');
+      }
     } else {
       // A terminal incident has released its lock: it never becomes active again.
       b.condition(`attribute_exists(${b.name('gsi1pk')})`);
@@ -180,6 +201,75 @@ export class IncidentStore {
       ScanIndexForward: true,
     });
     return items.map(toIncident);
+  }
+
+  /** ESCALATED_UNRESOLVED incidents, oldest first (gsi1: gsi1pk = UNRESOLVED, gsi1sk = createdAt). */
+  async listUnresolved(): Promise<IncidentRecord[]> {
+    const items = await this.io.queryAll({
+      IndexName: GSI1_NAME,
+      KeyConditionExpression: 'gsi1pk = :unresolved',
+      ExpressionAttributeValues: { ':unresolved': UNRESOLVED_MARKER },
+      ScanIndexForward: true,
+    });
+    return items.map(toIncident).filter((i) => i.status === 'ESCALATED_UNRESOLVED');
+  }
+
+  /** Points the resource's LATEST item at this incident unless a later one is already there. */
+  async markLatest(resourceKey: string, incidentId: string, createdAt: string): Promise<void> {
+    await this.io.put({
+      Item: { ...latestByResourceKey(resourceKey), entity: 'latest', incidentId, createdAt },
+      ConditionExpression: 'attribute_not_exists(pk) OR createdAt <= :createdAt',
+      ExpressionAttributeValues: { ':createdAt': createdAt },
+    });
+  }
+
+  async findLatestByResource(resourceKey: string): Promise<IncidentRecord | undefined> {
+    const latest = await this.io.get(latestByResourceKey(resourceKey));
+    return typeof latest?.incidentId === 'string' ? this.get(latest.incidentId) : undefined;
+  }
+
+  /** Sets the owner, conditional on the owner read (a concurrent claim re-reads, so each one lands in order). */
+  async claim(incidentId: string, userId: string, now: Date): Promise<ClaimResult> {
+    for (let attempt = 0; attempt < MAX_LIST_ATTEMPTS; attempt += 1) {
+      const current = await this.get(incidentId);
+      if (!current) return { outcome: 'not-found' };
+      const previous = current.owner?.userId;
+      if (previous === userId) return { outcome: 'already-owner', incident: current };
+      const b = new ExpressionBuilder();
+      const at = now.toISOString();
+      b.set('owner', { userId, at }).set('updatedAt', at);
+      bumpVersion(b);
+      b.condition(`attribute_exists(${b.name('pk')})`);
+      b.condition(
+        previous === undefined
+          ? `attribute_not_exists(${b.name('owner')})`
+          : `${b.name('owner.userId')} = ${b.value(previous)}`,
+      );
+      const item = await this.io.update({ Key: incidentKey(incidentId), ...b.build() });
+      if (item) {
+        return { outcome: 'claimed', incident: toIncident(item), ...(previous ? { previous } : {}) };
+      }
+    }
+    throw new ConditionalWriteLostError(`incident ${incidentId}: lost ${MAX_LIST_ATTEMPTS} claims in a row`);
+  }
+
+  /** One conditional write ends an ESCALATED_UNRESOLVED incident: exactly one resolve or release wins. */
+  async settle(incidentId: string, how: SettleHow, by: string, now: Date): Promise<SettleResult> {
+    const at = now.toISOString();
+    const b = new ExpressionBuilder();
+    b.set('settled', { how, by, at }).set('updatedAt', at);
+    if (how === 'resolve') {
+      b.set('status', 'RESOLVED').set('decidedAt', at).set('closedAt', at);
+      b.remove('gsi1pk').remove('gsi1sk');
+    }
+    bumpVersion(b);
+    b.condition(`attribute_exists(${b.name('pk')})`);
+    b.condition(`${b.name('status')} = ${b.value('ESCALATED_UNRESOLVED')}`);
+    b.condition(`attribute_not_exists(${b.name('settled')})`);
+    const item = await this.io.update({ Key: incidentKey(incidentId), ...b.build() });
+    if (item) return { outcome: 'won', incident: toIncident(item) };
+    const current = await this.get(incidentId);
+    return current ? { outcome: 'lost', incident: current } : { outcome: 'not-found' };
   }
 
   /** The incident holding the resource's open lock, if it is still non-terminal. */

@@ -203,6 +203,8 @@ export class IntakeRecorder {
       { route: lock.route, reason: lock.routeReason },
       lock.createdAt,
     );
+    // The resource's LATEST pointer first (a retry rewrites it), so `/ir status i-…` finds every incident.
+    await this.incidents.markLatest(lock.request.resourceKey, lock.incidentId, lock.createdAt);
     if (!(await this.io.putIfAbsent(item))) return this.incidents.require(lock.incidentId);
     const incident = toIncident(item);
     await appendAuditEvent(this.io, {

@@ -8,6 +8,8 @@ export interface ItemKey {
 export const GSI1_NAME = 'gsi1';
 /** gsi1pk of every non-terminal incident; removed when the incident turns terminal. */
 export const OPEN_MARKER = 'OPEN';
+/** gsi1pk of an ESCALATED_UNRESOLVED incident: terminal (no execution runs), yet still listed, nobody having decided. */
+export const UNRESOLVED_MARKER = 'UNRESOLVED';
 export const AUDIT_PREFIX = 'AUDIT#';
 export const REJECTED_PK = 'REJECTED';
 
@@ -25,6 +27,11 @@ export function findingKey(dedupeKey: string): ItemKey {
 
 export function resourceLockKey(resourceKey: string): ItemKey {
   return { pk: `RES#${resourceKey}`, sk: 'OPEN' };
+}
+
+/** The latest incident opened for a resource (open or closed): `/ir status i-…` reads it. */
+export function latestByResourceKey(resourceKey: string): ItemKey {
+  return { pk: `RES#${resourceKey}`, sk: 'LATEST' };
 }
 
 export function approvalKey(approvalId: string): ItemKey {

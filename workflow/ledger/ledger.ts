@@ -2,6 +2,7 @@ import type { IncidentRequest, RouteDecision } from '../intake/types';
 import type {
   ApprovalRecord,
   AuditEvent,
+  ClaimResult,
   DecideResult,
   Decision,
   EvidenceItem,
@@ -9,6 +10,8 @@ import type {
   IncidentStatus,
   IntakeResult,
   RejectedEvent,
+  SettleHow,
+  SettleResult,
   StepRecord,
 } from './types';
 
@@ -28,6 +31,24 @@ export interface Ledger {
   /** The open incident for a resource key (e.g. an instance), if any. */
   findOpenIncidentByResource(resourceKey: string): Promise<IncidentRecord | undefined>;
   listOpenIncidents(): Promise<IncidentRecord[]>;
+  /**
+   * ESCALATED_UNRESOLVED incidents (terminal, still contained, nobody decided), oldest first.
+   * Optional so test doubles may omit it; DynamoLedger implements it.
+   */
+  listUnresolvedIncidents?(): Promise<IncidentRecord[]>;
+  /** The latest incident opened for a resource key, open or closed. Optional (as above). */
+  findLatestIncidentByResource?(resourceKey: string): Promise<IncidentRecord | undefined>;
+  /**
+   * Sets the incident's owner (one conditional write on the owner it read, so concurrent claims each land in
+   * order and none is lost); `previous` is the owner replaced. Optional (as above).
+   */
+  claimIncident?(incidentId: string, userId: string, now: Date): Promise<ClaimResult>;
+  /**
+   * Ends an ESCALATED_UNRESOLVED incident: one conditional write (status still ESCALATED_UNRESOLVED, not settled
+   * yet), so exactly one resolve or release wins. `resolve` moves it to RESOLVED; `release` only records who
+   * released it (the release execution restores it and closes it RESTORED). Optional (as above).
+   */
+  settleUnresolved?(incidentId: string, how: SettleHow, by: string, now: Date): Promise<SettleResult>;
   /** Moves status; terminal statuses release the resource lock and set closedAt. */
   setStatus(
     incidentId: string,

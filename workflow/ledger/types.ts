@@ -64,6 +64,13 @@ export interface IncidentRecord {
     decidedAt?: string;
   };
   failure?: { step: string; error: string; cause: string };
+  /** The responder who claimed the incident (Claim button or `/ir claim`); reassigning is audited. */
+  owner?: { userId: string; at: string };
+  /**
+   * How an ESCALATED_UNRESOLVED incident was ended from Slack: `resolve` (stays contained, RESOLVED at once) or
+   * `release` (restored by a release execution, then RESTORED). Written once: exactly one of them wins.
+   */
+  settled?: { how: SettleHow; by: string; at: string };
   detectedAt: string;
   containedAt?: string;
   decidedAt?: string;
@@ -84,6 +91,19 @@ export interface AuditEvent {
 }
 
 export type Decision = 'approve' | 'reject';
+
+/** The ways out of ESCALATED_UNRESOLVED: resolve keeps it contained, release restores it (as Reject does). */
+export type SettleHow = 'resolve' | 'release';
+
+export type ClaimResult =
+  | { outcome: 'claimed'; incident: IncidentRecord; previous?: string }
+  | { outcome: 'already-owner'; incident: IncidentRecord }
+  | { outcome: 'not-found' };
+
+export type SettleResult =
+  | { outcome: 'won'; incident: IncidentRecord }
+  | { outcome: 'lost'; incident: IncidentRecord }
+  | { outcome: 'not-found' };
 
 export interface ApprovalRecord {
   approvalId: string;

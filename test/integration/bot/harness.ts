@@ -5,7 +5,7 @@ import { boltLogger } from '../../../bot/bolt-logger';
 import type { BotDeps, BotTaskDeps } from '../../../bot/deps';
 import { createHttpBot, type HttpBot } from '../../../bot/http';
 import { ACTIONS } from '../../../bot/ids';
-import { startIncidentVia } from '../../../bot/start-incident';
+import { releaseIncidentVia, startIncidentVia } from '../../../bot/start-incident';
 import * as notify from '../../../bot/tasks/notify';
 import { ChannelPacer, type PostPacer } from '../../../bot/tasks/pace';
 import * as requestApproval from '../../../bot/tasks/request-approval';
@@ -188,24 +188,26 @@ export async function startHarness(
     appId: BOT.appId,
     ...options.settings,
   });
+  const intake = {
+    ledger,
+    executions,
+    policy: RoutingPolicySchema.parse({}),
+    settings: WorkflowSettingsSchema.parse({}),
+    clock,
+    log,
+    scope: {
+      homeAccountId: HOME_ACCOUNT,
+      allowedAccountIds: ['210987654321'],
+      allowedRegions: [],
+      responderRoleName: 'AirlockResponder',
+    },
+    defaultRegion: DEFAULT_REGION,
+  };
   const deps: BotDeps = {
     ledger,
     executions,
-    startIncident: startIncidentVia({
-      ledger,
-      executions,
-      policy: RoutingPolicySchema.parse({}),
-      settings: WorkflowSettingsSchema.parse({}),
-      clock,
-      log,
-      scope: {
-        homeAccountId: HOME_ACCOUNT,
-        allowedAccountIds: ['210987654321'],
-        allowedRegions: [],
-        responderRoleName: 'AirlockResponder',
-      },
-      defaultRegion: DEFAULT_REGION,
-    }),
+    startIncident: startIncidentVia(intake),
+    releaseIncident: releaseIncidentVia(intake),
     planner: testPlanner,
     settings,
     scope: {

@@ -44,6 +44,12 @@ describe('manifest.yml', () => {
     for (const c of manifest.features.slash_commands) expect(c.usage_hint).toBeTruthy();
   });
 
+  it('names every /ir subcommand in the usage hint, claim, resolve and release included', () => {
+    const hint = manifest.features.slash_commands[0]?.usage_hint ?? '';
+    for (const sub of ['isolate', 'status', 'list', 'claim', 'resolve', 'release', 'help'])
+      expect(hint).toContain(sub);
+  });
+
   it('registers a listener for every action id and the global error handler', () => {
     const r = registered();
     expect(r.actions.sort()).toEqual(Object.values(ACTIONS).sort());
