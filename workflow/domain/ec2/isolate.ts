@@ -22,6 +22,9 @@ export const ALLOW_ALL_GROUP = 'airlock-allow-all';
 export const isolationGroupName = (mode: WorkflowSettings['isolationMode']) =>
   mode === 'ssm-endpoints' ? 'airlock-isolation-ssm' : 'airlock-isolation';
 
+/** The egress rule EC2 gives a new group: all IPv4 traffic. */
+const DEFAULT_EGRESS: IpPermission = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+
 const ALL_TRAFFIC: IpPermission = {
   IpProtocol: '-1',
   IpRanges: [{ CidrIp: '0.0.0.0/0' }],
@@ -107,7 +110,10 @@ async function describeGroups(
  * Looks up, or creates, one of Airlock's per-VPC security groups. Concurrent incidents in the same VPC race on the
  * name: the loser gets InvalidGroup.Duplicate and uses the winner's group. Rules are converged every time, so a
  * group created by a run that crashed half-way is completed by the next one. `described`: the group as a describe
- * made just before found it (`group` undefined: not found), so it is not described again.
+ * made just before found it (`group` undefined: not found), so it is not described again. `createdRules`:
+ * `'default'` takes a group this call created to hold EC2's default rules (no ingress, all IPv4 egress) instead of
+ * describing it again; only for preparing ahead (PrepareIsolation), since IsolateNetwork describes and converges
+ * every group again before any swap.
  */
 export async function ensureGroup(
   clients: AwsClients,
@@ -116,11 +122,13 @@ export async function ensureGroup(
   description: string,
   rules: { ingress: IpPermission[]; egress: IpPermission[] },
   described?: { group: SecurityGroup | undefined },
+  createdRules: 'describe' | 'default' = 'describe',
 ): Promise<string> {
   let group = described ? described.group : await findGroup(clients, vpcId, name);
   if (!group) {
+    let createdId: string | undefined;
     try {
-      await aws(`ec2:CreateSecurityGroup ${vpcId}/${name}`, () =>
+      const created = await aws(`ec2:CreateSecurityGroup ${vpcId}/${name}`, () =>
         clients.ec2.send(
           new CreateSecurityGroupCommand({
             GroupName: name,
@@ -138,11 +146,15 @@ export async function ensureGroup(
           }),
         ),
       );
+      createdId = created.GroupId;
     } catch (error) {
       if (!isAwsError(error, 'InvalidGroup.Duplicate')) throw error;
     }
-    // Eventual consistency: the group just created may not be listed (or found by id) for a moment.
-    group = await eventually(`security group ${name} in ${vpcId}`, () => findGroup(clients, vpcId, name));
+    group =
+      createdId && createdRules === 'default'
+        ? { GroupId: createdId, IpPermissions: [], IpPermissionsEgress: [DEFAULT_EGRESS] }
+        : // Eventual consistency: the group just created may not be listed (or found by id) for a moment.
+          await eventually(`security group ${name} in ${vpcId}`, () => findGroup(clients, vpcId, name));
   }
   const groupId = group.GroupId as string;
   // Compared one peer at a time (IPv4 range, IPv6 range, group, prefix list): a permission EC2 reports may hold
@@ -239,12 +251,13 @@ const ISOLATION_DESCRIPTION = 'Airlock: incident isolation (no rules)';
  * Makes sure Airlock's shared groups (allow-all and isolation) exist in each VPC with exactly their rules: one
  * DescribeSecurityGroups for every VPC and both names, then every missing group or rule at once. Changes no
  * instance, and is check-before-act (converging what is there), so it can run before the capture ends and again
- * in IsolateNetwork, where it costs that one describe once the groups are there.
+ * in IsolateNetwork, where it costs that one describe once the groups are there. `createdRules`: see ensureGroup.
  */
 export async function ensureIsolationGroups(
   clients: AwsClients,
   vpcIds: string[],
   config: WorkflowSettings,
+  createdRules: 'describe' | 'default' = 'describe',
 ): Promise<IsolationGroups> {
   const vpcs = [...new Set(vpcIds)].sort();
   if (!vpcs.length) return { allowAll: {}, isolation: {} };
@@ -266,6 +279,7 @@ export async function ensureIsolationGroups(
           ALLOW_ALL_DESCRIPTION,
           { ingress: [ALL_TRAFFIC], egress: [ALL_TRAFFIC] },
           found(vpcId, ALLOW_ALL_GROUP),
+          createdRules,
         ),
         ensureGroup(
           clients,
@@ -274,6 +288,7 @@ export async function ensureIsolationGroups(
           ISOLATION_DESCRIPTION,
           { ingress: [], egress: egress[i] ?? [] },
           found(vpcId, isolationName),
+          createdRules,
         ),
       ]),
     ),

@@ -6,13 +6,14 @@ import {
   DescribeSecurityGroupsCommand,
   EC2Client,
   ModifyNetworkInterfaceAttributeCommand,
+  RevokeSecurityGroupEgressCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { configureAwsRetry } from '../../../../../workflow/aws/call';
 import type { AwsClients } from '../../../../../workflow/aws/clients';
 import { WorkflowSettingsSchema } from '../../../../../workflow/config';
-import { isolateNetwork } from '../../../../../workflow/domain/ec2/isolate';
+import { ensureIsolationGroups, isolateNetwork } from '../../../../../workflow/domain/ec2/isolate';
 import type { Ec2State } from '../../../../../workflow/domain/ec2/state';
 
 const ec2 = mockClient(EC2Client);
@@ -168,6 +169,32 @@ describe('isolateNetwork', () => {
     expect(result.output.networkInterfaces.map((n) => [n.networkInterfaceId, n.to])).toEqual(
       Object.entries(iso),
     );
+  });
+
+  it('prepares ahead without describing a group it just created (default rules assumed, converged at once)', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
+    ec2
+      .on(CreateSecurityGroupCommand, { GroupName: 'airlock-allow-all' })
+      .resolves({ GroupId: 'sg-allow' })
+      .on(CreateSecurityGroupCommand, { GroupName: 'airlock-isolation' })
+      .resolves({ GroupId: 'sg-iso' });
+    ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({});
+    ec2.on(AuthorizeSecurityGroupEgressCommand).resolves({});
+    ec2.on(RevokeSecurityGroupEgressCommand).resolves({});
+    const groups = await ensureIsolationGroups(clients, ['vpc-1', 'vpc-1'], config, 'default');
+    expect(groups).toEqual({ allowAll: { 'vpc-1': 'sg-allow' }, isolation: { 'vpc-1': 'sg-iso' } });
+    expect(ec2).toHaveReceivedCommandTimes(DescribeSecurityGroupsCommand, 1);
+    // The isolation group loses the default IPv4 egress; the allow-all group gains ::/0 egress and all ingress.
+    expect(ec2).toHaveReceivedCommandWith(RevokeSecurityGroupEgressCommand, {
+      GroupId: 'sg-iso',
+      IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    });
+    expect(ec2).toHaveReceivedCommandWith(AuthorizeSecurityGroupEgressCommand, {
+      GroupId: 'sg-allow',
+      IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+    });
+    expect(ec2).toHaveReceivedCommandTimes(AuthorizeSecurityGroupIngressCommand, 1);
+    expect(ec2).not.toHaveReceivedCommand(ModifyNetworkInterfaceAttributeCommand);
   });
 
   it('fails verification when an ENI still carries another group', async () => {
