@@ -21,6 +21,8 @@ export const CreatedResourceSchema = z.object({
   name: z.string().min(1),
   /** The creating step (for the thread and the audit trail). */
   step: z.string().min(1),
+  /** A tag's value as the incident set it: the restore removes the tag only while it still holds this value. */
+  value: z.string().optional(),
 });
 export type CreatedResource = z.infer<typeof CreatedResourceSchema>;
 

@@ -17,7 +17,7 @@ import { deleteInlinePolicy, getInlinePolicy } from '../iam/inline-policy';
 import { DEFAULT_TRACKING, setTracking } from './conntrack';
 import { currentProfileAssociation, setInstanceProfile } from './instance-profile';
 import { removeNetworkAclEntries } from './nacl';
-import { diffStates, type Ec2State, QUARANTINE_TAG_KEYS, readInstanceState } from './state';
+import { diffStates, type Ec2State, readInstanceState } from './state';
 
 export interface RestoreOutput {
   changes: string[];
@@ -43,6 +43,20 @@ function judgedState(pre: Ec2State, after: Ec2State, own: CreatedResource[]): Ec
       rolePolicyNames: [...new Set([...pre.instanceProfile.rolePolicyNames, ...ownLeft])].sort(),
     },
   };
+}
+
+/**
+ * Tags are judged only where this incident set them and they still held its value (`own`): every other key is
+ * someone else's (a person's change during the incident, another tool's tag) and is neither touched nor judged.
+ */
+function withOwnTagsJudged(pre: Ec2State, after: Ec2State, own: string[]): Ec2State {
+  const tags = { ...pre.tags };
+  for (const key of own) {
+    const value = after.tags[key];
+    if (value === undefined) delete tags[key];
+    else tags[key] = value;
+  }
+  return { ...after, tags };
 }
 
 /**
@@ -192,8 +206,12 @@ export async function restoreEc2(
     }
   }
 
-  const toDelete = QUARANTINE_TAG_KEYS.filter((k) => now.tags[k] !== undefined && pre.tags[k] === undefined);
-  const toPut = QUARANTINE_TAG_KEYS.filter((k) => pre.tags[k] !== undefined && now.tags[k] !== pre.tags[k]);
+  // Tags: only those this incident recorded setting, and only while they still hold the value it set (a tag a
+  // person changed during the incident is theirs). Put back the prior value, or remove a tag that was not there.
+  const ownTags = created.filter((c) => c.kind === 'tag' && c.parent === instanceId && c.value !== undefined);
+  const ours = ownTags.filter((t) => now.tags[t.name] === t.value).map((t) => t.name);
+  const toDelete = ours.filter((k) => pre.tags[k] === undefined);
+  const toPut = ours.filter((k) => pre.tags[k] !== undefined && now.tags[k] !== pre.tags[k]);
   if (toDelete.length) {
     await aws(`ec2:DeleteTags ${instanceId}`, () =>
       clients.ec2.send(
@@ -213,21 +231,9 @@ export async function restoreEc2(
     );
     changes.push(`restored tags ${toPut.join(', ')}`);
   }
-  // Tags that containment put on other keys (e.g. airlock:containment-failed) are not Airlock's to keep either.
-  const stray = Object.keys(now.tags).filter(
-    (k) => k.startsWith('airlock:') && pre.tags[k] === undefined && !toDelete.includes(k as never),
-  );
-  if (stray.length) {
-    await aws(`ec2:DeleteTags ${instanceId} (stray)`, () =>
-      clients.ec2.send(
-        new DeleteTagsCommand({ Resources: [instanceId], Tags: stray.map((Key) => ({ Key })) }),
-      ),
-    );
-    changes.push(`removed tags ${stray.join(', ')}`);
-  }
 
   const after = await readInstanceState(clients, ref);
-  const diff = diffStates(pre, judgedState(pre, after, ownPolicies));
+  const diff = diffStates(pre, withOwnTagsJudged(pre, judgedState(pre, after, ownPolicies), ours));
   if (diff.length) {
     throw new RestoreMismatchError(
       `restore of ${instanceId} left ${diff.length} difference(s): ${diff.join('; ')}`,

@@ -1,13 +1,21 @@
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { aws } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
+import type { CreatedResourceRecorder } from '../../ledger/created-resources';
 import type { StepOutcome } from '../../tasks/step';
 import { describeInstance } from './state';
 
-/** f. Tags the instance IncidentStatus=Quarantined with the finding and incident ids (only what is missing). */
+export const TAG_STEP = 'tag-instance';
+
+/**
+ * f. Tags the instance IncidentStatus=Quarantined with the finding and incident ids (only what is missing). Each
+ * tag it is about to set is recorded first (key and value) as this incident's, so the restore removes exactly
+ * those, and only while they still hold that value.
+ */
 export async function tagQuarantined(
   clients: AwsClients,
   target: { incidentId: string; findingId: string; instanceId: string },
+  recorder: CreatedResourceRecorder,
 ): Promise<StepOutcome<{ tagged: string[] }>> {
   const wanted: Record<string, string> = {
     IncidentStatus: 'Quarantined',
@@ -17,6 +25,9 @@ export async function tagQuarantined(
   const instance = await describeInstance(clients, target.instanceId);
   const have = Object.fromEntries((instance.Tags ?? []).map((t) => [t.Key, t.Value]));
   const missing = Object.entries(wanted).filter(([k, v]) => have[k] !== v);
+  for (const [name, value] of missing) {
+    await recorder.record({ kind: 'tag', parent: target.instanceId, name, value, step: TAG_STEP });
+  }
   if (missing.length) {
     await aws(`ec2:CreateTags ${target.instanceId}`, () =>
       clients.ec2.send(

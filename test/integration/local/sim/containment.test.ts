@@ -67,7 +67,11 @@ async function contain(
     snapshotInstanceVolumes(clients, { incidentId, findingId: 'f-1', instanceId: target.instanceId }, pre),
   );
   await asTask(() =>
-    tagQuarantined(clients, { incidentId, findingId: 'f-1', instanceId: target.instanceId }),
+    tagQuarantined(
+      clients,
+      { incidentId, findingId: 'f-1', instanceId: target.instanceId },
+      createdResourceRecorder(ledger, { now: () => T }, incidentId),
+    ),
   );
   await asTask(() =>
     revokeInstanceCredentials(
