@@ -338,7 +338,14 @@ export class AirlockStack extends Stack {
     this.bot = newFunction(entries, 'SlackBot', BOT_ENTRY, SLACK_BOT, {
       timeout: Duration.seconds(10),
       memorySize: Math.max(1024, c.lambdaMemoryMb),
-      environment: { ...slackEnv, ...startEnv, RESPONDER_ROLE_NAME: plannerRole },
+      environment: {
+        ...slackEnv,
+        ...startEnv,
+        RESPONDER_ROLE_NAME: plannerRole,
+        // The workspace and app requests must come from (bot/door.ts); unset, the bot warns at cold start.
+        ...(config.slackBot.teamId ? { SLACK_TEAM_ID: config.slackBot.teamId } : {}),
+        ...(config.slackBot.appId ? { SLACK_APP_ID: config.slackBot.appId } : {}),
+      },
       // Member planner roles trust the bot by name.
       fixedRoleName: true,
       // The runtime's SDK: the bot's cold start is on Slack's 3-second path (infra/lib/bundling.ts).
@@ -364,6 +371,22 @@ export class AirlockStack extends Stack {
     for (const statement of statementsFor(PLANNER_ACTIONS, { account: home, regions: c.allowedRegions })) {
       this.bot.role.addToPrincipalPolicy(statement);
     }
+    // Slow work (the planner behind `/ir isolate`) runs in the bot's asynchronous invocation of itself, after Slack
+    // has its acknowledgement (bot/deferred.ts): lambda:InvokeFunction on this function only. A separate policy,
+    // so the function (which depends on its role) does not depend on a statement naming the function.
+    new iam.Policy(this.bot, 'InvokeSelf', {
+      roles: [this.bot.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'InvokeSelf',
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.bot.function.functionArn],
+        }),
+      ],
+    });
+    // A failed deferred run has already answered the user (or logged "Slack notification lost"): no retry, and
+    // no event older than the 15 minutes bot/deferred.ts accepts.
+    this.bot.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(15) });
     if (memberAccounts.length) {
       // `--plan` in a member account: the read-only planner role, never containment or restore.
       this.bot.role.addToPrincipalPolicy(assumeRoleStatement(memberAccounts, plannerRole));
@@ -440,6 +463,10 @@ export class AirlockStack extends Stack {
     for (const key of TASK_KEYS) ops.watchFunction(key, functions[key].function);
     ops.watchFunction(INTAKE, this.intake.function);
     ops.watchFunction(SLACK_BOT, this.bot.function);
+    ops.watchLogLines(SLACK_BOT, this.bot.logGroup);
+    for (const key of TASK_KEYS) {
+      if (TASKS[key].owner === 'bot') ops.watchLogLines(key, functions[key].logGroup);
+    }
 
     // --- Outputs (docs/DEPLOY.md)
     new CfnOutput(this, 'SlackRequestUrl', {

@@ -78,6 +78,20 @@ export const AirlockContextSchema = z.object({
   slackBotId: str(z.string().regex(/^B[A-Z0-9]{2,}$/, 'a Slack bot id (B…)')),
   /** The Slack app's bot user id (U…), from `auth.test`. Required. */
   slackBotUserId: str(z.string().regex(USER_ID, 'a Slack user id (U… or W…)')),
+  /** The Slack workspace id (T…) requests must come from. @default none: not checked (the bot warns at cold start) */
+  slackTeamId: str(
+    z
+      .string()
+      .regex(/^T[A-Z0-9]{2,}$/, 'a Slack team id (T…)')
+      .optional(),
+  ),
+  /** The Slack app id (A…) requests must come from. @default none: not checked (the bot warns at cold start) */
+  slackAppId: str(
+    z
+      .string()
+      .regex(/^A[A-Z0-9]{2,}$/, 'a Slack app id (A…)')
+      .optional(),
+  ),
 
   /** @default 14400 (4 h) */
   approvalTimeoutSeconds: num(W.approvalTimeoutSeconds),
@@ -174,15 +188,18 @@ export const AirlockContextSchema = z.object({
    * `false` makes bundles ~10x smaller and synth faster. @default true
    */
   bundleAwsSdk: bool(z.boolean().default(true)),
-  /** DynamoDB TTL attribute of the ledger. @default none (the ledger is the audit trail) */
-  ledgerTtlAttribute: str(z.string().optional()),
+  /**
+   * DynamoDB TTL attribute of the ledger. Only items that carry it expire: the bot's replay nonces
+   * (workflow/ledger/request-nonces.ts); incidents and their audit trail never do. @default 'ttl'
+   */
+  ledgerTtlAttribute: str(z.string().default('ttl')),
 });
 export type AirlockContext = z.infer<typeof AirlockContextSchema>;
 
 /** What AirlockStack builds from. */
 export interface AirlockConfig {
   slack: SlackSettings;
-  slackBot: { botId: string; botUserId: string };
+  slackBot: { botId: string; botUserId: string; teamId?: string; appId?: string };
   routing: RoutingPolicy;
   context: AirlockContext;
 }
@@ -229,7 +246,17 @@ export function checkAirlockContext(raw: Raw): { config: AirlockConfig } | { err
     };
   }
   return {
-    config: { slack, slackBot: { botId: c.slackBotId, botUserId: c.slackBotUserId }, routing, context: c },
+    config: {
+      slack,
+      slackBot: {
+        botId: c.slackBotId,
+        botUserId: c.slackBotUserId,
+        ...(c.slackTeamId ? { teamId: c.slackTeamId } : {}),
+        ...(c.slackAppId ? { appId: c.slackAppId } : {}),
+      },
+      routing,
+      context: c,
+    },
   };
 }
 

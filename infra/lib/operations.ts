@@ -6,12 +6,34 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deliveryOptions } from './finding-rules';
+
+/**
+ * Log lines that mean Slack is not hearing from Airlock, whatever the function's own status: each becomes a metric
+ * (namespace `Airlock`) through a metric filter on every Slack-facing function's log group, and one alarm.
+ * The phrases are the ones the code logs (bot/tasks/notify.ts, bot/deferred.ts; bot/secrets.ts SECRET_NOT_SET).
+ */
+export const LOG_LINE_ALARMS = [
+  {
+    id: 'SlackNotificationLost',
+    phrase: 'Slack notification lost',
+    description:
+      'Airlock: a Slack notification was lost (its retries ran out, or a deferred answer could not reach response_url): see the function logs',
+  },
+  {
+    id: 'SlackSecretNotSet',
+    phrase: 'Slack secret not set: see DEPLOY.md step 3',
+    description: 'Airlock: the Slack secret has no value, so nothing reaches Slack (docs/DEPLOY.md step 3)',
+  },
+] as const;
+
+export const LOG_LINE_NAMESPACE = 'Airlock';
 
 export interface OperationsProps {
   /** @default none */
@@ -80,6 +102,29 @@ export class Operations extends Construct {
       fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
       `Airlock: ${name} throttled`,
     );
+  }
+
+  /**
+   * Metric filters for LOG_LINE_ALARMS on one function's log group. The filters of every watched group feed the
+   * same metric, so each phrase has one alarm (created with the first group).
+   */
+  watchLogLines(name: string, logGroup: logs.ILogGroup): void {
+    for (const line of LOG_LINE_ALARMS) {
+      const filter = new logs.MetricFilter(this, `${name}${line.id}Filter`, {
+        logGroup,
+        filterPattern: logs.FilterPattern.literal(`"${line.phrase}"`),
+        metricNamespace: LOG_LINE_NAMESPACE,
+        metricName: line.id,
+        metricValue: '1',
+      });
+      if (!this.node.tryFindChild(line.id)) {
+        this.alarm(
+          line.id,
+          filter.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+          line.description,
+        );
+      }
+    }
   }
 
   /** Alarms on failed, timed-out and aborted executions, and the failure notice to Slack. */
