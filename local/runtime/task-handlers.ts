@@ -11,6 +11,7 @@ import * as containAccessKey from '../../workflow/tasks/contain-access-key';
 import type { WorkflowTaskDeps } from '../../workflow/tasks/deps';
 import * as isolateNetwork from '../../workflow/tasks/isolate-network';
 import * as openTicket from '../../workflow/tasks/open-ticket';
+import * as prepareIsolation from '../../workflow/tasks/prepare-isolation';
 import * as protectEvidence from '../../workflow/tasks/protect-evidence';
 import * as recordPreState from '../../workflow/tasks/record-pre-state';
 import * as restoreAccessKey from '../../workflow/tasks/restore-access-key';
@@ -39,6 +40,7 @@ export function localTaskHandlers(workflow: WorkflowTaskDeps, bot: BotTaskDeps):
   return {
     RecordPreState: w(recordPreState),
     CaptureVolatileEvidence: w(captureVolatileEvidence),
+    PrepareIsolation: w(prepareIsolation),
     IsolateNetwork: w(isolateNetwork),
     ProtectEvidence: w(protectEvidence),
     SnapshotVolumes: w(snapshotVolumes),

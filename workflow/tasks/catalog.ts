@@ -59,6 +59,22 @@ export const TASKS = {
     evidenceBucket: 'write',
     timeoutSeconds: 180,
   },
+  PrepareIsolation: {
+    entry: 'workflow/tasks/prepare-isolation.ts',
+    owner: 'workflow',
+    // Airlock's own per-VPC groups only (describe, create, converge their rules); never an instance or an ENI.
+    actions: [
+      'ec2:DescribeSecurityGroups',
+      'ec2:CreateSecurityGroup',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:CreateTags',
+      'ec2:DescribeVpcEndpoints',
+    ],
+    // Beside the capture, and the capture must not wait on it (the ASL state allows 35 s).
+    timeoutSeconds: 30,
+  },
   IsolateNetwork: {
     entry: 'workflow/tasks/isolate-network.ts',
     owner: 'workflow',

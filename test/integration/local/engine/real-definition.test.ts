@@ -122,7 +122,7 @@ describe('LocalEngine on workflow/definition.asl.json', () => {
     expect(engine.statesVisited(executionArn)).not.toContain('Escalate');
   });
 
-  it('merges both Contain branches back into $.results.<step>, keeping the execution input', async () => {
+  it('merges the branches of CaptureAndPrepare and Contain back into $.results.<step>, keeping the execution input', async () => {
     const { executionArn } = await engine.start({ name: 'inc-real-merge', input: input('inc-real-merge') });
     await engine.waitForTask(executionArn, { stateName: 'RequestApproval' });
 
@@ -135,6 +135,7 @@ describe('LocalEngine on workflow/definition.asl.json', () => {
       results: {
         preState: { instanceId: 'i-0abc' },
         capture: { key: 'CaptureVolatileEvidence' },
+        isolationGroups: { key: 'PrepareIsolation' },
         revoke: { key: 'RevokeInstanceCredentials' },
         protect: { key: 'ProtectEvidence' },
         isolate: { key: 'IsolateNetwork' },

@@ -161,7 +161,9 @@ describe('drill paths: EC2', () => {
       'Announce',
       'Route',
       'RecordPreState',
+      'CaptureAndPrepare',
       'CaptureVolatileEvidence',
+      'PrepareIsolation',
       'Contain',
       'RevokeInstanceCredentials',
       'ProtectEvidence',
@@ -250,6 +252,22 @@ describe('drill paths: EC2', () => {
     const incident = await run.stack.ledger.getIncident(run.incidentId ?? '');
     const capture = incident?.steps.find((s) => s.name.includes('capture'));
     expect(capture?.status).toBe('failed');
+  });
+
+  it('preparing the isolation groups fails (CreateSecurityGroup denied): IsolateNetwork converges them and isolates', async () => {
+    const run = await drill(EC2, 'approve', {
+      prepare: failOnce('ec2', 'CreateSecurityGroup', 'UnauthorizedOperation'),
+    });
+    expect(run).toMatchObject({ status: 'RESOLVED', executionStatus: 'SUCCEEDED' });
+    expect(run.statesVisited).toEqual(
+      expect.arrayContaining(['PrepareIsolation', 'IsolationNotPrepared', 'IsolateNetwork']),
+    );
+    const creates = run.actions.filter((a) => a.operation === 'CreateSecurityGroup');
+    expect(creates[0]?.error).toBe('UnauthorizedOperation');
+    expect(creates.filter((a) => !a.error)).toHaveLength(2);
+    expectContained(run);
+    const audit = await run.stack.ledger.listAudit(run.incidentId ?? '');
+    expect(audit.map((e) => e.action)).not.toContain('prepare-isolation');
   });
 
   it('capture fails (the command ends Failed on the instance): recorded, and isolation still happens', async () => {
