@@ -183,6 +183,8 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     botUserId: BOT.userId,
     deps: botDeps,
     slackApiUrl: slack.apiUrl,
+    // As on Lambda: /ir isolate's checks answer through response_url after an immediate acknowledgement.
+    deferSlowWork: true,
   });
 
   return {
