@@ -154,7 +154,8 @@ export async function protectEvidence(
   target: Target,
 ): Promise<StepOutcome<ProtectOutput>> {
   const { instanceId } = target;
-  const now = await readInstanceState(clients, target);
+  // Protection never touches the instance profile: its three rounds of reads are left off the path to isolation.
+  const now = await readInstanceState(clients, target, undefined, { instanceProfile: false });
   const group = now.autoScalingGroupName;
   const changes = await settleAll([
     group ? detachFromGroup(clients, instanceId, group) : Promise.resolve([]),

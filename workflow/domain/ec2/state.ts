@@ -102,6 +102,7 @@ export async function readInstanceState(
   clients: AwsClients,
   target: { instanceId: string; accountId: string; region: string },
   described?: Instance | Promise<Instance>,
+  options: { instanceProfile?: boolean } = {},
 ): Promise<Ec2State> {
   const { instanceId } = target;
   const [instance, termination, shutdown, instanceProfile, addresses, asg, targetGroups] = await Promise.all([
@@ -119,7 +120,8 @@ export async function readInstanceState(
         }),
       ),
     ),
-    readInstanceProfile(clients, instanceId),
+    // The profile's roles and their policies take three rounds; a caller that does not use them skips them.
+    options.instanceProfile === false ? Promise.resolve(undefined) : readInstanceProfile(clients, instanceId),
     aws('ec2:DescribeAddresses', () =>
       clients.ec2.send(
         new DescribeAddressesCommand({ Filters: [{ Name: 'instance-id', Values: [instanceId] }] }),
