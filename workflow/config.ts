@@ -33,6 +33,10 @@ export const WorkflowSettingsSchema = z.object({
     .min(1)
     .default(4 * 3600),
   captureBoundSeconds: z.number().int().min(1).default(120),
+  /** After the last timer (ESCALATED_UNRESOLVED), the SOC lead is re-paged by DM this often while nobody acts. */
+  leadReminderSeconds: z.number().int().min(60).default(3600),
+  /** At most this many re-pages (0 = none); the incident stays listed by `/ir list` either way. */
+  leadReminderMax: z.number().int().min(0).max(100).default(8),
   /** 'no-egress': the isolation SG has no rules. 'ssm-endpoints': 443 egress to the VPC's SSM/S3 endpoints only. */
   isolationMode: z.enum(['no-egress', 'ssm-endpoints']).default('no-egress'),
   snapshotMaxConcurrency: z.number().int().min(1).default(4),

@@ -11,6 +11,7 @@ import { failureNotice } from '../messages/failure-notice';
 import { stepReply } from '../messages/step-reply';
 import { ensureCard, loadIncident, type PostedIncident, postInThread, refreshCard } from './card';
 import { botTaskHandler } from './lambda';
+import { remindLead } from './remind';
 import { slackCall } from './slack-call';
 
 /** Phases the state machine notifies (workflow/definition.asl.json) plus the ones other callers use. */
@@ -27,10 +28,16 @@ export const NOTIFY_PHASES = [
   'unresolved',
   'failed',
   'notice',
+  'reminder',
 ] as const;
 export type NotifyPhase = (typeof NOTIFY_PHASES)[number];
 
-export const NotifyInputSchema = z.object({ incidentId: z.string().min(1), phase: z.enum(NOTIFY_PHASES) });
+export const NotifyInputSchema = z.object({
+  incidentId: z.string().min(1),
+  phase: z.enum(NOTIFY_PHASES),
+  /** phase `reminder` (RemindLead): the bound on re-pages. */
+  maxReminders: z.number().int().min(0).optional(),
+});
 
 /** Phases after which every copy of the approval message (thread, lead's DM) shows the outcome. */
 const APPROVAL_OUTCOME_PHASES: ReadonlySet<NotifyPhase> = new Set([
@@ -61,6 +68,9 @@ export interface NotifyOutput {
   stepsPosted: string[];
   oneOff?: string;
   approvalCopiesUpdated: number;
+  /** phase `reminder`: whether the state machine waits and re-pages again. */
+  again?: boolean;
+  reminded?: number;
 }
 
 export async function postOneOff(
@@ -135,8 +145,12 @@ async function refreshApprovalCopies(deps: BotTaskDeps, incident: PostedIncident
  * and finally the card's status line.
  */
 export async function run(deps: BotTaskDeps, input: unknown): Promise<NotifyOutput> {
-  const { incidentId, phase } = NotifyInputSchema.parse(input);
+  const { incidentId, phase, maxReminders } = NotifyInputSchema.parse(input);
   const log = deps.log.child({ incidentId, phase, task: 'Notify' });
+  if (phase === 'reminder') {
+    const reminder = await remindLead(deps, incidentId, maxReminders ?? 0);
+    return { cardPosted: false, stepsPosted: [], approvalCopiesUpdated: 0, ...reminder };
+  }
   const loaded = await loadIncident(deps, incidentId);
   const output: NotifyOutput = { cardPosted: false, stepsPosted: [], approvalCopiesUpdated: 0 };
   if (loaded.route === 'ignore') {

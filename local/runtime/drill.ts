@@ -288,4 +288,24 @@ async function decide(
   await stack.engine.waitForTask(arn, { stateName: 'Escalate', timeoutMs: WAIT_MS });
   await waitForNewApprovalMessage(stack, incidentId, ref);
   await stack.clock.fastForward(escalationTimeoutSeconds * 1000);
+  await runOutReminders(stack, arn);
+}
+
+/**
+ * After the last timer the SOC lead is re-paged (WaitToRemindLead → RemindLead) at most leadReminderMax times
+ * while the incident stays unresolved: each time the execution waits, time moves on by one interval.
+ */
+export async function runOutReminders(stack: OfflineStack, arn: string): Promise<void> {
+  const { leadReminderSeconds, leadReminderMax } = stack.settings.workflow;
+  const deadline = performance.now() + WAIT_MS;
+  for (let round = 1; round <= leadReminderMax + 1; round += 1) {
+    for (;;) {
+      const entered = stack.engine.statesVisited(arn).filter((s) => s === 'WaitToRemindLead').length;
+      if (entered >= round) break;
+      if (stack.engine.describe(arn).status !== 'RUNNING') return;
+      if (performance.now() > deadline) throw new Error(`${arn}: no reminder wait after ${WAIT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await stack.clock.fastForward(leadReminderSeconds * 1000);
+  }
 }
