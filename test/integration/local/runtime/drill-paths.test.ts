@@ -231,13 +231,17 @@ describe('drill paths: EC2', () => {
   it('timeout twice: stays contained, escalated but unresolved', async () => {
     const run = await drill(EC2, 'timeout');
     expect(run).toMatchObject({ status: 'ESCALATED_UNRESOLVED', executionStatus: 'SUCCEEDED' });
-    expect(run.statesVisited.slice(-5)).toEqual([
+    const escalated = run.statesVisited.indexOf('Escalate');
+    expect(run.statesVisited.slice(escalated - 1, escalated + 5)).toEqual([
       'RequestApproval',
       'Escalate',
       'CloseUnresolved',
       'NotifyUnresolved',
-      'Done',
+      'WaitToRemindLead',
+      'RemindLead',
     ]);
+    // The lead is re-paged (leadReminderMax times) while nobody acts, then the execution ends.
+    expect(run.statesVisited.slice(-2)).toEqual(['RemindAgain', 'Done']);
     expectContained(run);
   });
 
