@@ -86,7 +86,7 @@ export async function settleIncident(
   return settledText(how, current, userId);
 }
 
-/** The prompt's confirmed button: ack, settle, then replace the prompt with the outcome. */
+/** The prompt's confirmed button: ack, settle, then answer under the prompt (a second press says who won). */
 export async function settleAction(
   args: ButtonArgs,
   how: SettleHow,
@@ -98,7 +98,7 @@ export async function settleAction(
   const { incidentId } = parseIncidentValue(action.value);
   const answer = await settleIncident(deps, authz, client, how, incidentId, body.user.id);
   if (body.response_url) {
-    await respond({ response_type: 'ephemeral', replace_original: true, text: answer });
+    await respond({ response_type: 'ephemeral', replace_original: false, text: answer });
     return;
   }
   const where = whereFromAction(body);
