@@ -24,7 +24,12 @@ describe('ContainAccessKey task', () => {
     expect(out).toEqual({
       accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
       principalName: 'ci-deployer',
-      actions: ['deactivated access key AKIAIOSFODNN7EXAMPLE of IAM user ci-deployer'],
+      actions: [
+        'deactivated access key AKIAIOSFODNN7EXAMPLE of IAM user ci-deployer',
+        expect.stringMatching(
+          /^denied every action to sessions minted with GetSessionToken\/GetFederationToken of IAM user ci-deployer issued before .+, the time of containment \(AirlockRevokeSessions-inc-[0-9a-f]{16}\)$/,
+        ),
+      ],
     });
     expect(iam).toHaveReceivedCommandTimes(UpdateAccessKeyCommand, 1);
   });
