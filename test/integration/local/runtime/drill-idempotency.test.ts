@@ -31,8 +31,20 @@ interface Rerun {
 
 const reran: Rerun[] = [];
 
-/** Tasks of the Contain Parallel state's branches. */
-const CONCURRENT = new Set<TaskKey>(['RevokeInstanceCredentials', 'ProtectEvidence', 'IsolateNetwork']);
+/**
+ * The Parallel states' branches (CaptureAndPrepare, then Contain): each group's tasks, and the last task of each
+ * of its branches.
+ */
+const PARALLEL_GROUPS: { tasks: Set<TaskKey>; lasts: TaskKey[] }[] = [
+  {
+    tasks: new Set<TaskKey>(['CaptureVolatileEvidence', 'PrepareIsolation']),
+    lasts: ['CaptureVolatileEvidence', 'PrepareIsolation'],
+  },
+  {
+    tasks: new Set<TaskKey>(['RevokeInstanceCredentials', 'ProtectEvidence', 'IsolateNetwork']),
+    lasts: ['RevokeInstanceCredentials', 'IsolateNetwork'],
+  },
+];
 
 function postCount(stack: OfflineStack): number {
   return stack.slack.calls().filter((c) => c.method === 'chat.postMessage').length;
@@ -92,12 +104,13 @@ async function runTwice(event: unknown, path: Path): Promise<{ status: string; k
       onTask: (task) => {
         if (!current) throw new Error('task before the stack was ready');
         const stack = current;
-        // The Contain branches run side by side: a re-run there would be charged with the other branch's calls.
-        // Their re-runs wait until both branches are done (each branch's last task), or the next task after them.
-        if (CONCURRENT.has(task.key)) {
+        // A Parallel state's branches run side by side: a re-run there would be charged with the other branch's
+        // calls. Their re-runs wait until every branch is done (each branch's last task), or the next task after them.
+        const group = PARALLEL_GROUPS.find((g) => g.tasks.has(task.key));
+        if (group) {
           deferred.push(task);
           const ended = new Set(deferred.map((t) => t.key));
-          if (!(ended.has('RevokeInstanceCredentials') && ended.has('IsolateNetwork'))) return;
+          if (!group.lasts.every((k) => ended.has(k))) return;
         }
         const p = (async () => {
           const earlier = deferred.splice(0);
