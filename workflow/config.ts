@@ -39,7 +39,6 @@ export const WorkflowSettingsSchema = z.object({
   leadReminderMax: z.number().int().min(0).max(100).default(8),
   /** 'no-egress': the isolation SG has no rules. 'ssm-endpoints': 443 egress to the VPC's SSM/S3 endpoints only. */
   isolationMode: z.enum(['no-egress', 'ssm-endpoints']).default('no-egress'),
-  snapshotMaxConcurrency: z.number().int().min(1).default(4),
   /**
    * Memory capture is refused: AVML's documented use is `avml [--url <url>] <filename>`, i.e. it writes the image
    * to a file on the instance before any upload, which would overwrite unallocated blocks of the evidence volume

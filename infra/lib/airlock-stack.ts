@@ -135,7 +135,6 @@ export class AirlockStack extends Stack {
       escalationTimeoutSeconds: c.escalationTimeoutSeconds,
       captureBoundSeconds: c.captureBoundSeconds,
       isolationMode: c.isolationMode,
-      snapshotMaxConcurrency: c.snapshotMaxConcurrency,
       memoryCapture: c.memoryCapture,
       revokeWholeRoleSessions: c.revokeWholeRoleSessions,
       evidenceBucket: bucketName,

@@ -102,7 +102,6 @@ export const AirlockContextSchema = z.object({
   /** 'no-egress' | 'ssm-endpoints'. @default 'no-egress' */
   isolationMode: str(W.isolationMode),
   /** @default 4 */
-  snapshotMaxConcurrency: num(W.snapshotMaxConcurrency),
   /** @default false */
   memoryCapture: bool(W.memoryCapture),
   /** @default false */

@@ -99,8 +99,6 @@ async function runTwice(event: unknown, path: Path): Promise<{ status: string; k
     decision,
     keepOpen: true,
     stack: {
-      // One snapshot at a time, so what a re-run changed is not confused with a concurrent Map iteration's work.
-      workflow: { snapshotMaxConcurrency: 1 },
       onTask: (task) => {
         if (!current) throw new Error('task before the stack was ready');
         const stack = current;
