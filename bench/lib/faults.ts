@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACTIONS } from '../../bot/ids';
+import { escapeMrkdwn } from '../../bot/messages/blocks';
+import { stepTitle } from '../../bot/messages/step-names';
 import {
   approvalMessage,
   buttonValue,
@@ -8,6 +10,7 @@ import {
   clickValue,
   type DrillDecision,
   runDrill,
+  runOutReminders,
   waitForNewApprovalMessage,
 } from '../../local/runtime/drill';
 import type { OfflineStack, TaskInvocation } from '../../local/runtime/types';
@@ -127,7 +130,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Renames generated ids to placeholders that do not depend on creation order: snapshots by volume, security
- * groups by VPC and name, SSM commands by document (numbered in id order). Concurrent Map iterations and retried
+ * groups by VPC and name, SSM commands by document (numbered in id order). Concurrent calls and retried
  * creates may hand out the same ids in another order; what was created must still be the same.
  */
 function idPlaceholders(stack: OfflineStack): Map<string, string> {
@@ -200,7 +203,7 @@ function isFaultNoise(event: AuditEvent): boolean {
 }
 
 /**
- * Lists whose order only says which concurrent Map iteration finished first: bullet lines in a message and the
+ * Lists whose order only says which concurrent call finished first: bullet lines in a message and the
  * evidence manifest's fallback text. Sorted (after ids became placeholders) so that order compares equal.
  */
 function canonicalText(text: string): string {
@@ -282,16 +285,18 @@ function slackView(
   names: (value: unknown) => Json,
 ): Record<string, Json[]> {
   const messages: Record<string, Json[]> = {};
+  // A step reply opens with the step's title for people and " · " (bot/messages/step-reply.ts).
+  const titles = new Map<string, string>();
+  for (const name of stepNames)
+    for (const status of ['ok', 'skipped', 'failed'] as const)
+      titles.set(escapeMrkdwn(stepTitle(name, status)), `${name} ${status}`);
   for (const m of slack.allMessages()) {
     const thread = m.threadTs ? (ts.get(m.threadTs) ?? m.threadTs) : '-';
     const text = canonicalText(String(names(m.text)));
-    const step = /^(\S+) (ok|skipped|failed): /.exec(text);
-    const isStep = step && stepNames.includes(step[1] ?? '');
-    const key = isStep
-      ? `${m.channel} ${thread} step ${step[1]} ${step[2]}`
-      : `${m.channel} ${thread} ${text}`;
+    const step = [...titles].find(([title]) => text.startsWith(`${title} · `))?.[1];
+    const key = step ? `${m.channel} ${thread} step ${step}` : `${m.channel} ${thread} ${text}`;
     const list = messages[key] ?? [];
-    list.push(isStep ? { user: m.user } : { user: m.user, blocks: canonicalStrings(names(m.blocks)) });
+    list.push(step ? { user: m.user } : { user: m.user, blocks: canonicalStrings(names(m.blocks)) });
     messages[key] = list;
   }
   return messages;
@@ -591,7 +596,8 @@ async function duplicateDecision({ stack, arn, incidentId }: FaultContext) {
 
 /**
  * The approval times out and escalates; then a responder clicks Approve on the original (primary) message. The
- * bot answers that the approval expired and nothing changes; the escalation then times out as well.
+ * bot answers that the approval expired and nothing changes; the escalation then times out as well and the
+ * lead's reminders run out.
  */
 async function clickAfterTimeout({ stack, arn, incidentId }: FaultContext) {
   const problems: string[] = [];
@@ -618,6 +624,8 @@ async function clickAfterTimeout({ stack, arn, incidentId }: FaultContext) {
   if ((await auditCount(stack, incidentId, 'decision-expired')) !== 1)
     problems.push('the late click was not audited as decision-expired');
   await stack.clock.fastForward(escalationTimeoutSeconds * 1000);
+  // Then the lead is re-paged until the reminders run out, as on the drill's timeout path.
+  await runOutReminders(stack, arn);
   await stack.engine.waitForStatus(arn, (d) => d.status !== 'RUNNING', { timeoutMs: WAIT_MS });
   return { problems, injected: 1 };
 }
