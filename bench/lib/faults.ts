@@ -20,6 +20,7 @@ import type { FakeSlackApi } from '../../local/slack/fake-api';
 import { USERS } from '../../local/slack/workspace';
 import { configureAwsRetry } from '../../workflow/aws/call';
 import { approvalIdFor } from '../../workflow/intake/ids';
+import { CREATED_RESOURCE_ACTION, CreatedResourceSchema } from '../../workflow/ledger/created-resources';
 import type { ApprovalRecord, AuditEvent, IncidentRecord } from '../../workflow/ledger/types';
 import { createLogger, type Logger } from '../../workflow/log';
 import type { ApprovalOutcome } from '../../workflow/tasks/state';
@@ -253,6 +254,14 @@ async function ledgerView(
   const audit: Record<string, number> = {};
   for (const event of await stack.ledger.listAudit(incidentId)) {
     if (isFaultNoise(event) || extraAudit.has(event.action)) continue;
+    if (event.action === CREATED_RESOURCE_ACTION) {
+      // Recorded before it is created, so a step retried after a failed create records it again; readers
+      // deduplicate (workflow/ledger/created-resources.ts). Compared as the set of resources, each by identity.
+      const r = CreatedResourceSchema.parse(event.detail);
+      audit[`${event.actor} ${event.action}:${r.kind} ${r.parent} ${r.name}${r.value ? `=${r.value}` : ''}`] =
+        1;
+      continue;
+    }
     const what =
       typeof event.detail?.message === 'string' ? `${event.action}:${event.detail.message}` : event.action;
     const key = `${event.actor} ${what}`;
@@ -712,7 +721,9 @@ export function faultMatrix(): FaultCase[] {
     crashAfter('ec2', 'RevokeSecurityGroupEgress'),
     crashAfter('ec2', 'ModifyNetworkInterfaceAttribute'),
     crashAfter('ec2', 'ModifyInstanceAttribute'),
+    crashAfter('ec2', 'CreateNetworkAclEntry'),
     crashAfter('ec2', 'CreateSnapshots'),
+    crashAfter('ec2', 'LockSnapshot'),
     crashAfter('ec2', 'CreateTags'),
     crashAfter('ec2', 'ReplaceIamInstanceProfileAssociation'),
     crashAfter('iam', 'PutRolePolicy'),
@@ -724,7 +735,9 @@ export function faultMatrix(): FaultCase[] {
     lostResponse('ec2', 'AuthorizeSecurityGroupIngress'),
     lostResponse('ec2', 'ModifyNetworkInterfaceAttribute'),
     lostResponse('ec2', 'ModifyInstanceAttribute'),
+    lostResponse('ec2', 'CreateNetworkAclEntry'),
     lostResponse('ec2', 'CreateSnapshots'),
+    lostResponse('ec2', 'LockSnapshot'),
     lostResponse('ec2', 'CreateTags'),
     lostResponse('ec2', 'ReplaceIamInstanceProfileAssociation'),
     lostResponse('iam', 'PutRolePolicy'),
