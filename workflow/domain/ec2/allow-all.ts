@@ -1,28 +1,13 @@
 import {
   DescribeNetworkInterfacesCommand,
-  DescribeSecurityGroupsCommand,
   ModifyNetworkInterfaceAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import { aws } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import type { WorkflowSettings } from '../../config';
 import { VerificationFailedError } from '../../errors';
-import { ALLOW_ALL_GROUP, isolationGroupName } from './isolate';
+import { ALLOW_ALL_GROUP, findGroup, isolationGroupName } from './isolate';
 import type { Ec2State } from './state';
-
-async function groupIdByName(clients: AwsClients, vpcId: string, name: string): Promise<string | undefined> {
-  const out = await aws(`ec2:DescribeSecurityGroups ${vpcId}/${name}`, () =>
-    clients.ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpcId] },
-          { Name: 'group-name', Values: [name] },
-        ],
-      }),
-    ),
-  );
-  return out.SecurityGroups?.[0]?.GroupId;
-}
 
 /**
  * Makes sure none of the instance's ENIs is left on the transitional allow-all group (an isolation interrupted
@@ -45,7 +30,7 @@ export async function moveOffAllowAll(
     if (!(eni.Groups ?? []).some((g) => g.GroupName === ALLOW_ALL_GROUP)) continue;
     const vpcId = eni.VpcId ?? '';
     const name = isolationGroupName(config.isolationMode);
-    const isolation = await groupIdByName(clients, vpcId, name);
+    const isolation = (await findGroup(clients, vpcId, name))?.GroupId;
     if (!isolation) {
       throw new VerificationFailedError(
         `${eniId} is on ${ALLOW_ALL_GROUP} and ${vpcId} has no ${name} group`,

@@ -31,7 +31,8 @@ const ALL_TRAFFIC: IpPermission = {
   Ipv6Ranges: [{ CidrIpv6: '::/0' }],
 };
 
-async function findGroup(
+/** One of Airlock's per-VPC groups, by name (undefined when the VPC has none yet). */
+export async function findGroup(
   clients: AwsClients,
   vpcId: string,
   name: string,
