@@ -67,12 +67,26 @@ const ROLE_OF_USER: Record<string, string> = {
   [USERS.outsider]: 'Otto Outsider (not in the SOC)',
 };
 
+/**
+ * Picks the acting user and waits until the page shows the pick. A state refresh that lands while the pick is being
+ * made can redraw the select; as a person would, pick again (three tries, then the wait's own error).
+ */
 export async function actAs(page: Page, userId: string): Promise<void> {
-  await page.getByLabel('Acting as').selectOption(userId);
-  await page.waitForFunction(
-    (label) => document.querySelector<HTMLSelectElement>('#acting-as')?.selectedOptions[0]?.text === label,
-    ROLE_OF_USER[userId],
-  );
+  const shown = (timeout: number) =>
+    page.waitForFunction(
+      (label) => document.querySelector<HTMLSelectElement>('#acting-as')?.selectedOptions[0]?.text === label,
+      ROLE_OF_USER[userId],
+      { timeout },
+    );
+  for (let attempt = 1; ; attempt++) {
+    await page.getByLabel('Acting as').selectOption(userId);
+    try {
+      await shown(attempt < 3 ? 4_000 : 10_000);
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 /** Picks a bundled sample in the Inject panel and injects it; returns the outcome panel. */
