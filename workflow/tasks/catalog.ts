@@ -24,6 +24,17 @@ export interface TaskSpec {
   timeoutSeconds: number;
 }
 
+/** Converging Airlock's per-VPC isolation groups (ensureIsolationGroups): PrepareIsolation and IsolateNetwork. */
+const ISOLATION_GROUP_ACTIONS = [
+  'ec2:DescribeSecurityGroups',
+  'ec2:CreateSecurityGroup',
+  'ec2:AuthorizeSecurityGroupIngress',
+  'ec2:AuthorizeSecurityGroupEgress',
+  'ec2:RevokeSecurityGroupEgress',
+  'ec2:CreateTags',
+  'ec2:DescribeVpcEndpoints',
+] as const;
+
 export const TASKS = {
   RecordPreState: {
     entry: 'workflow/tasks/record-pre-state.ts',
@@ -63,15 +74,7 @@ export const TASKS = {
     entry: 'workflow/tasks/prepare-isolation.ts',
     owner: 'workflow',
     // Airlock's own per-VPC groups only (describe, create, converge their rules); never an instance or an ENI.
-    actions: [
-      'ec2:DescribeSecurityGroups',
-      'ec2:CreateSecurityGroup',
-      'ec2:AuthorizeSecurityGroupIngress',
-      'ec2:AuthorizeSecurityGroupEgress',
-      'ec2:RevokeSecurityGroupEgress',
-      'ec2:CreateTags',
-      'ec2:DescribeVpcEndpoints',
-    ],
+    actions: [...ISOLATION_GROUP_ACTIONS],
     // Beside the capture, and the capture must not wait on it (the ASL state allows 35 s).
     timeoutSeconds: 30,
   },
@@ -79,13 +82,7 @@ export const TASKS = {
     entry: 'workflow/tasks/isolate-network.ts',
     owner: 'workflow',
     actions: [
-      'ec2:DescribeSecurityGroups',
-      'ec2:CreateSecurityGroup',
-      'ec2:AuthorizeSecurityGroupIngress',
-      'ec2:AuthorizeSecurityGroupEgress',
-      'ec2:RevokeSecurityGroupEgress',
-      'ec2:CreateTags',
-      'ec2:DescribeVpcEndpoints',
+      ...ISOLATION_GROUP_ACTIONS,
       'ec2:DescribeNetworkInterfaces',
       'ec2:ModifyNetworkInterfaceAttribute',
       'ec2:DescribeSubnets',
