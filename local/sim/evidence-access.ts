@@ -1,7 +1,8 @@
 /**
  * Who may touch the evidence bucket in drills, mirroring the stacks: Airlock's task role (the home account's
- * simulated clients act as it) holds PutObject/GetObject under `incidents/` and ListBucket only under an
- * `s3:prefix` condition (EvidenceStore.grantEvidenceWrite); the bucket encrypts with its own KMS key by default and
+ * simulated clients act as it) holds PutObject/GetObject and Put/GetObjectRetention under `incidents/` and
+ * ListBucket only under an `s3:prefix` condition (EvidenceStore.grantEvidenceWrite); the bucket is versioned with
+ * Object Lock (default retention GOVERNANCE, 365 days); the bucket encrypts with its own KMS key by default and
  * its policy refuses a PutObject that names another key. No instance role holds any write on the bucket. The
  * member accounts hold the Airlock-Capture document (ResponderStack).
  */
@@ -17,12 +18,18 @@ export function evidenceKeyArn(home: AwsTarget): string {
 
 const EVIDENCE_PREFIX = 'incidents/';
 
+/** The evidence bucket's default Object Lock retention, as EvidenceStore deploys it by default (GOVERNANCE). */
+export const EVIDENCE_DEFAULT_RETENTION = { mode: 'GOVERNANCE', days: 365 } as const;
+
 /** The evidence bucket's policy, its default encryption and Airlock's task role (idempotent). */
 export function seedEvidenceAccess(model: SimModel, home: AwsTarget, bucketName: string): void {
   const bucket = model.state.buckets[bucketName];
   if (!bucket) throw new Error(`simulator: no bucket ${bucketName} to protect`);
   const keyArn = evidenceKeyArn(home);
   bucket.defaultEncryption = { sseAlgorithm: 'aws:kms', kmsKeyId: keyArn };
+  // Versioned, with Object Lock and a default retention (EvidenceStore: versioned, objectLockEnabled).
+  bucket.versioning = true;
+  bucket.objectLock = { defaultRetention: { ...EVIDENCE_DEFAULT_RETENTION } };
   bucket.policy = JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -61,6 +68,19 @@ export function seedEvidenceAccess(model: SimModel, home: AwsTarget, bucketName:
             Condition: { StringLike: { 's3:prefix': `${EVIDENCE_PREFIX}*` } },
           },
           { Sid: 'Everything else the drills call', Effect: 'Allow', NotAction: 's3:*', Resource: '*' },
+        ],
+      }),
+      // Object Lock: set a retention on write, and read it back (HeadObject / GetObject return the lock headers
+      // only to a caller holding s3:GetObjectRetention).
+      'evidence-retention': JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'EvidenceRetention',
+            Effect: 'Allow',
+            Action: ['s3:PutObjectRetention', 's3:GetObjectRetention'],
+            Resource: `arn:aws:s3:::${bucketName}/${EVIDENCE_PREFIX}*`,
+          },
         ],
       }),
     },

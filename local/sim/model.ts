@@ -337,6 +337,10 @@ export interface SimObject {
   checksumAlgorithm?: 'SHA256' | 'CRC64NVME';
   metadata: Record<string, string>;
   lastModified: string;
+  /** The S3 version id (buckets with versioning enabled); unset on an unversioned bucket. */
+  versionId?: string;
+  /** Object Lock retention of this version: the request's, or the bucket default's. */
+  retention?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; retainUntil: string };
 }
 
 /** Bucket default encryption (what S3 applies when a PutObject carries no SSE header). */
@@ -354,7 +358,14 @@ export interface SimBucket {
   /** The bucket policy (JSON text); evaluated with the caller's identity policies (local/sim/policy.ts). */
   policy?: string;
   defaultEncryption?: SimBucketEncryption;
+  /** Versioning enabled: every PutObject creates a version; a delete without a version id adds a delete marker. */
+  versioning?: boolean;
+  /** Object Lock (needs versioning), with the bucket default retention applied to new versions. */
+  objectLock?: { defaultRetention?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number } };
+  /** The current version of each key. */
   objects: Record<string, SimObject>;
+  /** Versioned buckets: every version of each key, oldest first (the current one included). */
+  versions?: Record<string, SimObject[]>;
   tags: Tags;
 }
 

@@ -18,7 +18,7 @@ import {
 import type { SimulatedAws } from './clients';
 import { applyEstate } from './estate-apply';
 import { demoEstate } from './estate-file';
-import { registerCaptureDocument, seedEvidenceAccess } from './evidence-access';
+import { EVIDENCE_DEFAULT_RETENTION, registerCaptureDocument, seedEvidenceAccess } from './evidence-access';
 import { addNatGatewayFlow } from './flows';
 import { HOME_ACCOUNT_ID, HOME_REGION, type SimManagedInstance, type SimPublicAccessBlock } from './model';
 
@@ -272,6 +272,8 @@ export const DEMO = {
   region: HOME_REGION,
   /** The evidence bucket (WorkflowSettings.evidenceBucket's default), in the home account. */
   evidenceBucket: 'airlock-evidence',
+  /** The evidence bucket's default Object Lock retention (GOVERNANCE), as EvidenceStore's default. */
+  evidenceRetentionDays: EVIDENCE_DEFAULT_RETENTION.days,
   memberAccountId: '444455556666',
   memberRegion: 'us-west-2',
   vpcs: { prod: 'vpc-0a000000000000001', staging: 'vpc-0b000000000000001' },
