@@ -130,6 +130,18 @@ export class FakeLedger implements Ledger {
       .map(copy);
   }
 
+  /** Final incidents whose closedAt is in (from, to], oldest first (DynamoLedger: one gsi1 query per day). */
+  async listClosedIncidents(from: Date, to: Date): Promise<IncidentRecord[]> {
+    await this.io('listClosedIncidents');
+    const lo = from.toISOString();
+    const hi = to.toISOString();
+    return [...this.incidents.values()]
+      .filter((i) => TERMINAL_STATUSES.has(i.status) && i.closedAt !== undefined)
+      .filter((i) => (i.closedAt as string) > lo && (i.closedAt as string) <= hi)
+      .sort((a, b) => (a.closedAt as string).localeCompare(b.closedAt as string))
+      .map(copy);
+  }
+
   async setStatus(
     incidentId: string,
     status: IncidentStatus,

@@ -76,6 +76,10 @@ export class DynamoLedger implements Ledger {
     return this.incidents.listUnresolved();
   }
 
+  listClosedIncidents(from: Date, to: Date): Promise<IncidentRecord[]> {
+    return this.incidents.listClosed(from, to);
+  }
+
   findLatestIncidentByResource(resourceKey: string): Promise<IncidentRecord | undefined> {
     return this.incidents.findLatestByResource(resourceKey);
   }

@@ -4,6 +4,8 @@ import type { Clock } from '../ports';
 import { ExpressionBuilder } from './expressions';
 import { stripUndefined, toIncident } from './items';
 import {
+  CLOSED_PREFIX,
+  closedIndexKeys,
   GSI1_NAME,
   incidentKey,
   latestByResourceKey,
@@ -21,6 +23,8 @@ import {
   type SettleResult,
   TERMINAL_STATUSES,
 } from './types';
+
+const DAY_MS = 86_400_000;
 
 /** Fields a patch never writes: keys, ledger internals, and fields the store itself owns. */
 const UNPATCHABLE = new Set([
@@ -103,11 +107,14 @@ export class IncidentStore {
         b.set('gsi1pk', UNRESOLVED_MARKER);
         b.setExpression(`${b.name('gsi1sk')} = ${createdAt}`);
       } else {
-        b.remove('gsi1pk').remove('gsi1sk');
+        // Listed by the day it reached its final status (/ir stats): never before its closedAt, which is kept.
+        const keys = closedIndexKeys(extra.closedAt ?? now, incidentId);
+        b.set('gsi1pk', keys.gsi1pk).set('gsi1sk', keys.gsi1sk);
       }
     } else {
       // A terminal incident has released its lock: it never becomes active again.
-      b.condition(`attribute_exists(${b.name('gsi1pk')})`);
+      // (an active incident is the one listed under OPEN; a closed one is under CLOSED#<day> or UNRESOLVED).
+      b.condition(`${b.name('gsi1pk')} = ${b.value(OPEN_MARKER)}`);
     }
     const item = await this.io.update({ Key: incidentKey(incidentId), ...b.build() });
     if (!item) {
@@ -214,6 +221,40 @@ export class IncidentStore {
     return items.map(toIncident).filter((i) => i.status === 'ESCALATED_UNRESOLVED');
   }
 
+  /**
+   * Incidents that reached a final status in (from, to], oldest first: one gsi1 Query per UTC day of the window
+   * (gsi1pk = CLOSED#<day>, gsi1sk between the bounds, every page), plus the ESCALATED_UNRESOLVED ones (listed
+   * under UNRESOLVED until settled) whose closedAt falls in the window. Incidents closed before the CLOSED#
+   * keys existed are not listed.
+   */
+  async listClosed(from: Date, to: Date): Promise<IncidentRecord[]> {
+    const lo = from.toISOString();
+    const hi = to.toISOString();
+    const days: string[] = [];
+    for (let t = Date.parse(lo.slice(0, 10)); t <= to.getTime(); t += DAY_MS) {
+      days.push(new Date(t).toISOString().slice(0, 10));
+    }
+    const pages = await Promise.all(
+      days.map((day) =>
+        this.io.queryAll({
+          IndexName: GSI1_NAME,
+          // gsi1sk = `<closedAt>#<id>`, and '#' sorts just below '$': `<lo>#…` falls under `<lo>$` (closedAt = from
+          // is out, the window being (from, to]) and `<hi>#…` under `<hi>$` (closedAt = to is in).
+          KeyConditionExpression: 'gsi1pk = :day AND gsi1sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':day': `${CLOSED_PREFIX}${day}`, ':lo': `${lo}$`, ':hi': `${hi}$` },
+          ScanIndexForward: true,
+        }),
+      ),
+    );
+    const closed = pages.flat().map(toIncident);
+    const unresolved = (await this.listUnresolved()).filter(
+      (i) => i.closedAt !== undefined && i.closedAt > lo && i.closedAt <= hi,
+    );
+    const byId = new Map<string, IncidentRecord>();
+    for (const incident of [...closed, ...unresolved]) byId.set(incident.incidentId, incident);
+    return [...byId.values()].sort((a, b) => (a.closedAt ?? '').localeCompare(b.closedAt ?? ''));
+  }
+
   /** Points the resource's LATEST item at this incident unless a later one is already there. */
   async markLatest(resourceKey: string, incidentId: string, createdAt: string): Promise<void> {
     await this.io.put({
@@ -260,7 +301,8 @@ export class IncidentStore {
     b.set('settled', { how, by, at }).set('updatedAt', at);
     if (how === 'resolve') {
       b.set('status', 'RESOLVED').set('decidedAt', at).set('closedAt', at);
-      b.remove('gsi1pk').remove('gsi1sk');
+      const keys = closedIndexKeys(at, incidentId);
+      b.set('gsi1pk', keys.gsi1pk).set('gsi1sk', keys.gsi1sk);
     }
     bumpVersion(b);
     b.condition(`attribute_exists(${b.name('pk')})`);

@@ -6,7 +6,7 @@ import { appendAuditEvent } from './audit-store';
 import { ExpressionBuilder } from './expressions';
 import type { IncidentStore } from './incident-store';
 import { newIncidentItem, stripUndefined, toIncident } from './items';
-import { findingKey, incidentKey, resourceLockKey } from './keys';
+import { findingKey, incidentKey, OPEN_MARKER, resourceLockKey } from './keys';
 import type { TableIo } from './table-io';
 import { type IncidentRecord, type IntakeResult, TERMINAL_STATUSES } from './types';
 
@@ -239,7 +239,7 @@ export class IntakeRecorder {
       .set('updatedAt', this.clock.now().toISOString())
       .add('attachedDedupeKeys', new Set([request.dedupeKey]))
       .condition(`attribute_exists(${b.name('pk')})`)
-      .condition(`attribute_exists(${b.name('gsi1pk')})`)
+      .condition(`${b.name('gsi1pk')} = ${b.value(OPEN_MARKER)}`)
       .condition(`NOT contains(${attachedKeys}, ${dedupeKey})`);
     const item = await this.io.update({ Key: incidentKey(holder.incidentId), ...b.build() });
     if (item) {

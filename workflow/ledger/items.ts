@@ -1,5 +1,5 @@
 import type { IncidentRequest, RouteDecision } from '../intake/types';
-import { type ItemKey, incidentKey, OPEN_MARKER } from './keys';
+import { closedIndexKeys, type ItemKey, incidentKey, OPEN_MARKER } from './keys';
 import type { Item } from './table-io';
 import type { ApprovalRecord, AuditEvent, IncidentRecord, RejectedEvent } from './types';
 
@@ -93,7 +93,7 @@ export function newIncidentItem(
   return stripUndefined({
     ...incidentKey(incidentId),
     entity: 'incident',
-    ...(ignored ? {} : { gsi1pk: OPEN_MARKER, gsi1sk: createdAt }),
+    ...(ignored ? closedIndexKeys(createdAt, incidentId) : { gsi1pk: OPEN_MARKER, gsi1sk: createdAt }),
     version: 0,
     ...record,
   });

@@ -6,12 +6,22 @@ export interface ItemKey {
 }
 
 export const GSI1_NAME = 'gsi1';
-/** gsi1pk of every non-terminal incident; removed when the incident turns terminal. */
+/** gsi1pk of every non-terminal incident; replaced by CLOSED#<day> (or UNRESOLVED) when it turns terminal. */
 export const OPEN_MARKER = 'OPEN';
 /** gsi1pk of an ESCALATED_UNRESOLVED incident: terminal (no execution runs), yet still listed, nobody having decided. */
 export const UNRESOLVED_MARKER = 'UNRESOLVED';
+/** gsi1pk prefix of an incident that reached a final status: `CLOSED#<yyyy-mm-dd>` (UTC day), for `/ir stats`. */
+export const CLOSED_PREFIX = 'CLOSED#';
 export const AUDIT_PREFIX = 'AUDIT#';
 export const REJECTED_PK = 'REJECTED';
+
+/**
+ * gsi1 keys of a closed incident: one partition per UTC day it closed on, sorted by close time then id, so a
+ * window of days is one Query per day (never a scan).
+ */
+export function closedIndexKeys(closedAt: string, incidentId: string): { gsi1pk: string; gsi1sk: string } {
+  return { gsi1pk: `${CLOSED_PREFIX}${closedAt.slice(0, 10)}`, gsi1sk: `${closedAt}#${incidentId}` };
+}
 
 export function incidentKey(incidentId: string): ItemKey {
   return { pk: `INC#${incidentId}`, sk: 'META' };

@@ -36,6 +36,11 @@ export interface Ledger {
    * Optional so test doubles may omit it; DynamoLedger implements it.
    */
   listUnresolvedIncidents?(): Promise<IncidentRecord[]>;
+  /**
+   * Incidents that reached a final status in (from, to] (by closedAt), oldest first: `/ir stats`. One query per
+   * UTC day of the window. Optional (as above).
+   */
+  listClosedIncidents?(from: Date, to: Date): Promise<IncidentRecord[]>;
   /** The latest incident opened for a resource key, open or closed. Optional (as above). */
   findLatestIncidentByResource?(resourceKey: string): Promise<IncidentRecord | undefined>;
   /**
