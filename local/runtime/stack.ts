@@ -116,6 +116,8 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     log: log.child({ component: 'workflow' }),
     ticketSink: new LedgerTicketSink(ledger, clock),
     evidenceS3: (await clients({ accountId: HOME_ACCOUNT_ID, region: HOME_REGION })).s3,
+    // The principal the home account's simulated clients act as (Airlock's task role in the simulator).
+    evidenceWriter: async () => sim.model.callerRoleArn(HOME_ACCOUNT_ID),
   };
   const pace = { posts: 0, maxQueueMs: 0, refusals: 0 };
   const firstTake = new Map<string, number>();

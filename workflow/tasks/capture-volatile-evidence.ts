@@ -13,10 +13,16 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export const run: TaskRun<CaptureOutput> = async (deps, input) => {
   const { target, config } = parseEc2Input(input);
   const clients = await deps.clients(target);
-  return runStep(deps, target.incidentId, 'capture-volatile-evidence', input, () =>
+  return runStep(deps, target.incidentId, 'capture-volatile-evidence', input, async () =>
     captureVolatileEvidence(
       clients,
-      { ledger: deps.ledger, now: () => deps.clock.now(), sleep, evidenceS3: deps.evidenceS3 },
+      {
+        ledger: deps.ledger,
+        now: () => deps.clock.now(),
+        sleep,
+        evidenceS3: deps.evidenceS3,
+        ...(deps.evidenceWriter ? { writerPrincipal: await deps.evidenceWriter() } : {}),
+      },
       target,
       config,
     ),

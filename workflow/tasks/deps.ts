@@ -14,6 +14,11 @@ export interface WorkflowTaskDeps {
   ticketSink: TicketSink;
   /** S3 in Airlock's own account, for the evidence bucket (evidence never lands in the compromised account). */
   evidenceS3: S3Client;
+  /**
+   * The principal evidenceS3 acts as (Airlock's task role), recorded as the writer of every evidence item. AWS:
+   * STS GetCallerIdentity once per container; drills: the simulated home caller. Unset: the writer is unrecorded.
+   */
+  evidenceWriter?: () => Promise<string>;
 }
 
 /** A task: parse input, call the domain with injected clients, return typed output. */

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { productionClientFactory } from '../aws/client-factory';
 import { DynamoLedger } from '../ledger/dynamo-ledger';
@@ -15,6 +16,29 @@ function required(name: string): string {
 }
 
 let deps: WorkflowTaskDeps | undefined;
+
+/**
+ * The function's own principal (its execution role's assumed-role ARN), asked once per container: STS
+ * GetCallerIdentity needs no permission and answers even under an explicit deny (STS API Reference). The Lambda
+ * environment names the function, not its role, so this is the one reliable source. A failed call is retried on the
+ * next use (the promise is dropped), and fails the task: evidence is never recorded with a guessed writer.
+ */
+function callerIdentity(): () => Promise<string> {
+  let pending: Promise<string> | undefined;
+  return () => {
+    pending ??= new STSClient({})
+      .send(new GetCallerIdentityCommand({}))
+      .then((out) => {
+        if (!out.Arn) throw new Error('sts:GetCallerIdentity returned no Arn');
+        return out.Arn;
+      })
+      .catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      });
+    return pending;
+  };
+}
 
 /** Production deps, built once per Lambda container from the environment CDK sets. */
 export function productionDeps(): WorkflowTaskDeps {
@@ -37,6 +61,7 @@ export function productionDeps(): WorkflowTaskDeps {
     log,
     ticketSink: new LedgerTicketSink(ledger, systemClock),
     evidenceS3: new S3Client({}),
+    evidenceWriter: callerIdentity(),
   };
   return deps;
 }

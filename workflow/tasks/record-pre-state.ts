@@ -9,7 +9,7 @@ export const run: TaskRun<RecordPreStateOutput> = async (deps, input) => {
   const { target, config } = parseEc2Input(input);
   await deps.ledger.setStatus(target.incidentId, 'CONTAINING');
   const clients = await deps.clients(target);
-  return runStep(deps, target.incidentId, 'record-pre-state', input, () =>
+  return runStep(deps, target.incidentId, 'record-pre-state', input, async () =>
     recordEc2PreState(
       clients,
       {
@@ -18,6 +18,7 @@ export const run: TaskRun<RecordPreStateOutput> = async (deps, input) => {
         now: () => deps.clock.now(),
         evidenceBucket: config.evidenceBucket,
         evidenceS3: deps.evidenceS3,
+        ...(deps.evidenceWriter ? { writerPrincipal: await deps.evidenceWriter() } : {}),
       },
       target,
     ),

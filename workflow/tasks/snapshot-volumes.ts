@@ -1,5 +1,6 @@
 import { applySnapshotCustody, type CustodyOutput } from '../domain/ec2/custody';
 import type { CustodyCopy } from '../domain/ec2/custody-copy';
+import type { CustodiedEvidence } from '../domain/ec2/evidence';
 import { type SnapshotVolumesOutput, snapshotInstanceVolumes } from '../domain/ec2/snapshot';
 import type { TaskRun } from './deps';
 import { parseEc2Input } from './ec2-input';
@@ -18,6 +19,7 @@ export const run: TaskRun<SnapshotVolumesOutput> = async (deps, input) => {
   const clients = await deps.clients(target);
   let taken: { volumeId: string; snapshotId: string }[] = [];
   let copies: CustodyCopy[] = [];
+  let lockedUntil: Record<string, string> = {};
   const output = await runStep(deps, target.incidentId, 'snapshot-volumes', input, async () => {
     const outcome = await snapshotInstanceVolumes(clients, target, preState);
     taken = outcome.snapshots;
@@ -34,13 +36,28 @@ export const run: TaskRun<SnapshotVolumesOutput> = async (deps, input) => {
       },
     );
     copies = custody.copies ?? [];
+    lockedUntil = custody.lockedUntil ?? {};
     return { ...outcome, summary: `${outcome.summary}${custodyLine(custody)}` };
   });
   const at = deps.clock.now().toISOString();
-  await deps.ledger.addEvidence(target.incidentId, [
-    ...taken.map((s) => ({ id: s.snapshotId, kind: 'snapshot' as const, at })),
-    ...copies.map((c) => ({ id: c.copySnapshotId, kind: 'snapshot' as const, at })),
-  ]);
+  // Custody: the snapshot id is its identity; the writer is this task's role (through the member account's
+  // containment role it assumes); the retention is the snapshot lock EC2 answered.
+  const writer = deps.evidenceWriter ? { writerPrincipal: await deps.evidenceWriter() } : {};
+  const lock = (snapshotId: string) => {
+    const until = lockedUntil[snapshotId];
+    return until ? { retention: { mode: 'SNAPSHOT-LOCK' as const, retainUntil: until } } : {};
+  };
+  const items: CustodiedEvidence[] = [
+    ...taken.map((s) => ({
+      id: s.snapshotId,
+      kind: 'snapshot' as const,
+      at,
+      ...writer,
+      ...lock(s.snapshotId),
+    })),
+    ...copies.map((c) => ({ id: c.copySnapshotId, kind: 'snapshot' as const, at, ...writer })),
+  ];
+  await deps.ledger.addEvidence(target.incidentId, items);
   return output;
 };
 

@@ -11,7 +11,6 @@ import { aws, isAwsError } from '../../aws/call';
 import type { AwsClients } from '../../aws/clients';
 import type { WorkflowSettings } from '../../config';
 import type { Ledger } from '../../ledger/ledger';
-import type { EvidenceItem } from '../../ledger/types';
 import type { StepOutcome } from '../../tasks/step';
 import {
   CAPTURE_DOCUMENT_NAME,
@@ -19,13 +18,22 @@ import {
   type CaptureSection,
   urlParameter,
 } from './capture-document';
-import { evidencePrefix, listEvidenceKeys, presignEvidencePut } from './evidence';
+import {
+  type CustodiedEvidence,
+  custodyFromS3,
+  type EvidenceCustody,
+  evidencePrefix,
+  listEvidenceKeys,
+  presignEvidencePut,
+} from './evidence';
 
 export interface CapturedObject {
   section: CaptureSection;
   /** s3://bucket/key */
   id: string;
   sha256: string;
+  /** The version read (and hashed), and its Object Lock retention as S3 answered it. */
+  custody: Pick<EvidenceCustody, 's3VersionId' | 'retention'>;
 }
 
 export interface CaptureOutput {
@@ -44,6 +52,8 @@ export interface CaptureContext {
   sleep: (ms: number) => Promise<void>;
   /** S3 in Airlock's own account: signs the upload URLs and verifies what landed (never the instance's role). */
   evidenceS3: S3Client;
+  /** The principal evidenceS3 signs as: a presigned PUT is made with the signer's credentials, so it is the writer. */
+  writerPrincipal?: string;
 }
 
 /** The evidence key of one section of an incident's volatile capture. */
@@ -73,12 +83,17 @@ function uploadErrors(invocation: GetCommandInvocationCommandOutput | undefined)
  * stores only its default CRC64NVME (a SHA-256 is kept only when the upload carried one) and a HEAD could never
  * answer it: one GetObject, and the bytes read are hashed.
  */
-async function uploadedSha256(s3: S3Client, bucket: string, key: string): Promise<string> {
+async function uploadedSha256(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ sha256: string; custody: Pick<EvidenceCustody, 's3VersionId' | 'retention'> }> {
   const object = await aws(`s3:GetObject ${key}`, () =>
     s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
   );
   const bytes = (await object.Body?.transformToByteArray()) ?? new Uint8Array();
-  return createHash('sha256').update(bytes).digest('hex');
+  // GetObject names the version it returned and (with s3:GetObjectRetention) its lock: the hash is of that version.
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), custody: custodyFromS3(object) };
 }
 
 /**
@@ -189,15 +204,30 @@ export async function captureVolatileEvidence(
       missing.push(section.name);
       return;
     }
-    const read = reads[i] as PromiseSettledResult<string>;
+    const read = reads[i] as PromiseSettledResult<Awaited<ReturnType<typeof uploadedSha256>>>;
     if (read.status === 'rejected') throw read.reason;
-    objects.push({ section: section.name, id: `s3://${config.evidenceBucket}/${key}`, sha256: read.value });
+    objects.push({
+      section: section.name,
+      id: `s3://${config.evidenceBucket}/${key}`,
+      sha256: read.value.sha256,
+      custody: read.value.custody,
+    });
   });
   if (objects.length) {
     const at = ctx.now().toISOString();
+    const writer = ctx.writerPrincipal ? { writerPrincipal: ctx.writerPrincipal } : {};
     await ctx.ledger.addEvidence(
       target.incidentId,
-      objects.map((o): EvidenceItem => ({ id: o.id, kind: 'volatile', sha256: o.sha256, at })),
+      objects.map(
+        (o): CustodiedEvidence => ({
+          id: o.id,
+          kind: 'volatile',
+          sha256: o.sha256,
+          at,
+          ...writer,
+          ...o.custody,
+        }),
+      ),
     );
   }
 

@@ -24,15 +24,16 @@ function durationDays(info: LockedSnapshotsInfo): number | undefined {
 /**
  * The snapshots among `snapshotIds` already locked as wanted (EC2 API Reference, DescribeLockedSnapshots): in
  * `mode` or firmer, not expired, for at least `days`. Check-before-act for the custody lock, so a re-run makes no
- * second LockSnapshot (which would restart the duration from now). Every page is read.
+ * second LockSnapshot (which would restart the duration from now). Every page is read. Maps each held snapshot to
+ * its lock's expiry (LockExpiresOn).
  */
 export async function snapshotsLockedAsWanted(
   clients: AwsClients,
   snapshotIds: string[],
   mode: 'governance' | 'compliance',
   days: number,
-): Promise<Set<string>> {
-  const held = new Set<string>();
+): Promise<Map<string, Date | undefined>> {
+  const held = new Map<string, Date | undefined>();
   if (!snapshotIds.length) return held;
   let token: string | undefined;
   do {
@@ -53,7 +54,7 @@ export async function snapshotsLockedAsWanted(
         span !== undefined &&
         span >= days
       )
-        held.add(info.SnapshotId);
+        held.set(info.SnapshotId, info.LockExpiresOn);
     }
     token = out.NextToken;
   } while (token);

@@ -12,6 +12,8 @@ export interface CustodyOutput {
   locked: string[];
   lockMode?: 'governance' | 'compliance';
   retentionDays?: number;
+  /** custody `lock`: each locked snapshot's lock expiry (ISO), as EC2 answered it (LockSnapshot / DescribeLockedSnapshots). */
+  lockedUntil?: Record<string, string>;
   /** custody `copy`: each evidence snapshot's copy in the IR account. */
   copies?: CustodyCopy[];
   copyAccountId?: string;
@@ -48,6 +50,7 @@ export async function applySnapshotCustody(
   if (config.snapshotCustody === 'none') return { custody: 'none', locked: [] };
   if (config.snapshotCustody === 'copy') return copyCustody(clients, snapshotIds, config, copy);
   const locked: string[] = [];
+  const lockedUntil: Record<string, string> = {};
   const held = await snapshotsLockedAsWanted(
     clients,
     snapshotIds,
@@ -57,9 +60,11 @@ export async function applySnapshotCustody(
   for (const snapshotId of snapshotIds) {
     if (held.has(snapshotId)) {
       locked.push(snapshotId);
+      const until = held.get(snapshotId);
+      if (until) lockedUntil[snapshotId] = until.toISOString();
       continue;
     }
-    await aws(`ec2:LockSnapshot ${snapshotId}`, () =>
+    const out = await aws(`ec2:LockSnapshot ${snapshotId}`, () =>
       clients.ec2.send(
         new LockSnapshotCommand({
           SnapshotId: snapshotId,
@@ -69,10 +74,12 @@ export async function applySnapshotCustody(
       ),
     );
     locked.push(snapshotId);
+    if (out.LockExpiresOn) lockedUntil[snapshotId] = out.LockExpiresOn.toISOString();
   }
   return {
     custody: 'lock',
     locked,
+    lockedUntil,
     lockMode: config.snapshotLockMode,
     retentionDays: config.evidenceRetentionDays,
   };

@@ -12,6 +12,64 @@ import type { EvidenceItem } from '../../ledger/types';
 
 export const evidencePrefix = (incidentId: string) => `incidents/${incidentId}`;
 
+/** Object Lock retention (S3) or snapshot lock (EBS) of one evidence item. */
+export interface EvidenceRetention {
+  mode: 'GOVERNANCE' | 'COMPLIANCE' | 'SNAPSHOT-LOCK';
+  retainUntil: string;
+}
+
+/**
+ * The chain of custody an evidence writer records with each ledger item (the incident report reads it): the S3
+ * version id, the principal that wrote it (Airlock's task role), and its retention as S3 / EC2 answered it.
+ */
+export interface EvidenceCustody {
+  s3VersionId?: string;
+  writerPrincipal?: string;
+  retention?: EvidenceRetention;
+}
+
+/** An evidence item as the writers record it in the ledger. */
+export type CustodiedEvidence = EvidenceItem & EvidenceCustody;
+
+const LOCK_MODES = new Set(['GOVERNANCE', 'COMPLIANCE']);
+
+/** The custody fields S3 answered for one version (HeadObject / GetObject output). */
+export function custodyFromS3(out: {
+  VersionId?: string | undefined;
+  ObjectLockMode?: string | undefined;
+  ObjectLockRetainUntilDate?: Date | undefined;
+}): Pick<EvidenceCustody, 's3VersionId' | 'retention'> {
+  return {
+    ...(out.VersionId && out.VersionId !== 'null' ? { s3VersionId: out.VersionId } : {}),
+    ...(out.ObjectLockMode && LOCK_MODES.has(out.ObjectLockMode) && out.ObjectLockRetainUntilDate
+      ? {
+          retention: {
+            mode: out.ObjectLockMode as 'GOVERNANCE' | 'COMPLIANCE',
+            retainUntil: out.ObjectLockRetainUntilDate.toISOString(),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The version id and Object Lock retention of a stored object, read back (HeadObject; the lock headers need
+ * s3:GetObjectRetention), so the ledger records what S3 holds rather than what was asked for.
+ */
+export async function readCustody(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  versionId?: string,
+): Promise<Pick<EvidenceCustody, 's3VersionId' | 'retention'>> {
+  const head = await aws(`s3:HeadObject ${key}`, () =>
+    s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+    ),
+  );
+  return custodyFromS3(head);
+}
+
 export interface EvidenceWriteOptions {
   /**
    * The evidence bucket's KMS key, when configured: sent as the SSE-KMS key id. Without it no SSE header is sent,
@@ -19,6 +77,8 @@ export interface EvidenceWriteOptions {
    * managed key aws/s3, not the stack's.
    */
   kmsKeyId?: string;
+  /** The principal the writes are made as (Airlock's task role), recorded as the writer of each object. */
+  writerPrincipal?: string;
 }
 
 const hex = (base64: string) => Buffer.from(base64, 'base64').toString('hex');
@@ -41,7 +101,7 @@ export async function storedSha256(s3: S3Client, bucket: string, key: string): P
  * its SHA-256 (S3 verifies it on upload). A conditional write (`If-None-Match: *`): S3 creates the key only if it is
  * absent and answers 412 otherwise, so a retry never overwrites evidence and needs no HEAD first (a HEAD of a
  * missing key answers 403, not 404, without an unconditioned s3:ListBucket). On 412 the stored object's SHA-256 is
- * reported.
+ * reported. The item carries its custody: the version id and retention read back from S3, and the writer.
  */
 export async function putEvidenceObject(
   s3: S3Client,
@@ -52,11 +112,13 @@ export async function putEvidenceObject(
   contentType: string,
   at: Date,
   options: EvidenceWriteOptions = {},
-): Promise<EvidenceItem> {
+): Promise<CustodiedEvidence> {
   const sha256 = createHash('sha256').update(body).digest();
   const id = `s3://${bucket}/${key}`;
+  const writer = options.writerPrincipal ? { writerPrincipal: options.writerPrincipal } : {};
+  let versionId: string | undefined;
   try {
-    await aws(
+    const out = await aws(
       `s3:PutObject ${key}`,
       () =>
         s3.send(
@@ -72,11 +134,18 @@ export async function putEvidenceObject(
         ),
       { idempotent: false },
     );
+    versionId = out.VersionId;
   } catch (error) {
     if (!isAwsError(error, 'PreconditionFailed')) throw error;
-    return { id, kind, sha256: await storedSha256(s3, bucket, key), at: at.toISOString() };
+    // Written by an earlier attempt (a lost response): its hash and custody, as stored.
+    const [stored, custody] = await Promise.all([
+      storedSha256(s3, bucket, key),
+      readCustody(s3, bucket, key),
+    ]);
+    return { id, kind, sha256: stored, at: at.toISOString(), ...writer, ...custody };
   }
-  return { id, kind, sha256: sha256.toString('hex'), at: at.toISOString() };
+  const custody = await readCustody(s3, bucket, key, versionId);
+  return { id, kind, sha256: sha256.toString('hex'), at: at.toISOString(), ...writer, ...custody };
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Ledger } from '../../ledger/ledger';
 import type { EvidenceItem } from '../../ledger/types';
 import type { Logger } from '../../log';
 import type { StepOutcome } from '../../tasks/step';
-import { evidencePrefix, putEvidenceObject } from './evidence';
+import { type CustodiedEvidence, evidencePrefix, putEvidenceObject } from './evidence';
 import { describeInstance, type Ec2State, Ec2StateSchema, readInstanceState } from './state';
 
 /** Instance store storage an instance type carries: EBS snapshots cannot capture it. */
@@ -27,7 +27,7 @@ export interface RecordPreStateOutput {
   /** How many EBS volumes the pre-state holds (the volumes themselves stay in the ledger, not in the payload). */
   volumeCount: number;
   networkInterfaceIds: string[];
-  evidence: EvidenceItem[];
+  evidence: CustodiedEvidence[];
   /** Set when the instance type has instance store volumes: they are not preserved (no snapshot exists for them). */
   instanceStore?: InstanceStore;
   /** false when `Latest: true` was refused (not a Nitro instance) and the buffered console output was saved. */
@@ -40,6 +40,8 @@ interface Ctx {
   now: () => Date;
   evidenceBucket: string;
   evidenceS3: S3Client;
+  /** The principal evidenceS3 writes as (Airlock's task role): recorded as each object's writer. */
+  writerPrincipal?: string;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function recordEc2PreState(
         'instance-metadata',
         'application/json',
         ctx.now(),
+        writeOptions(ctx),
       ),
     ),
     readConsoleOutput(clients, target.instanceId).then(async ({ output, latest }) => ({
@@ -79,6 +82,7 @@ export async function recordEc2PreState(
         'console-output',
         'text/plain',
         ctx.now(),
+        writeOptions(ctx),
       ),
     })),
     saveScreenshot(clients, ctx, target.instanceId, prefix),
@@ -100,6 +104,8 @@ export async function recordEc2PreState(
     ids: [target.instanceId, ...evidence.map((e) => e.id)],
   };
 }
+
+const writeOptions = (ctx: Ctx) => (ctx.writerPrincipal ? { writerPrincipal: ctx.writerPrincipal } : {});
 
 /** The thread line: what was recorded, and what was not and why. */
 export function preStateSummary(
@@ -180,7 +186,7 @@ async function saveScreenshot(
   ctx: Ctx,
   instanceId: string,
   prefix: string,
-): Promise<EvidenceItem | undefined> {
+): Promise<CustodiedEvidence | undefined> {
   try {
     const shot = await aws('ec2:GetConsoleScreenshot', () =>
       clients.ec2.send(new GetConsoleScreenshotCommand({ InstanceId: instanceId, WakeUp: true })),
@@ -194,6 +200,7 @@ async function saveScreenshot(
       'screenshot',
       'image/jpeg',
       ctx.now(),
+      writeOptions(ctx),
     );
   } catch (error) {
     // Throttling and 5xx (after the per-call retries) are not "unavailable": fail the task, so the state

@@ -3,8 +3,8 @@ import type { EvidenceItem } from '../../../ledger/types';
 import { type ReportEvidence, RetentionSchema, type Unrecorded } from './schema';
 
 /**
- * Custody fields an evidence writer may add to its ledger item. None is recorded today; the report reads them as
- * soon as the writers do, and until then says why each is null.
+ * Custody fields the evidence writers add to their ledger items (workflow/domain/ec2/evidence.ts EvidenceCustody):
+ * the S3 version id, the writer principal, the retention. Where one is missing the report says why it is null.
  */
 export const EvidenceCustodySchema = z.object({
   s3VersionId: z.string().min(1).optional(),
@@ -20,13 +20,14 @@ export const UNRECORDED_REASON = {
   s3Sha256: 'the writer did not record a SHA-256 for this object',
   snapshotSha256: 'an EBS snapshot has no content hash: it is identified by its snapshot id',
   otherSha256: 'not a stored object: nothing to hash',
-  s3VersionId: 'the evidence writer does not record the PutObject VersionId',
+  s3VersionId:
+    'S3 answered no version id (an unversioned bucket), or the item was recorded before version ids were',
   snapshotVersionId: 'not an S3 object: the snapshot id identifies it',
   otherVersionId: 'not an S3 object: its id identifies it',
-  writer: 'the evidence writer does not record the principal that wrote it',
+  writer: 'the writer principal was not recorded (the task had no caller identity)',
   s3Retention:
-    'the object carries the bucket default Object Lock retention; its mode and retain-until date are not recorded per object',
-  snapshotRetention: 'SnapshotVolumes does not lock snapshots (EBS Snapshot Lock); none is recorded',
+    'S3 returned no Object Lock retention for this version (a bucket without Object Lock, or read without s3:GetObjectRetention)',
+  snapshotRetention: 'the snapshot is not locked (snapshotCustody copy or none), so no snapshot lock applies',
   otherRetention: 'not a stored object: no retention applies',
 } as const;
 

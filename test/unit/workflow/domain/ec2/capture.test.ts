@@ -40,8 +40,12 @@ describe('captureVolatileEvidence', () => {
           id: `s3://${BUCKET}/${volatileKey(incidentId, section)}`,
           kind: 'volatile',
           sha256: sha,
+          // Custody: the version that was read and hashed, and its lock as S3 answered it (the bucket default).
+          s3VersionId: stored?.versionId,
+          retention: { mode: 'GOVERNANCE', retainUntil: stored?.retention?.retainUntil },
         }),
       );
+      expect(stored?.versionId).toEqual(expect.any(String));
     }
     expect(sim.calls({ operation: 'SendCommand' })[0]?.input).toMatchObject({
       DocumentName: 'Airlock-Capture',
@@ -147,12 +151,22 @@ describe('putEvidenceObject', () => {
       'instance-metadata',
       'application/json',
       new Date(),
+      { writerPrincipal: 'arn:aws:sts::111122223333:assumed-role/airlock-workflow/task' },
     );
     expect(item.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(sim.model.state.buckets[BUCKET]?.objects['incidents/inc-1/m.json']?.kmsKeyId).toBe(
-      evidenceKeyArn(HOME),
-    );
-    expect(sim.calls({ operation: 'HeadObject' })).toEqual([]);
+    const stored = sim.model.state.buckets[BUCKET]?.objects['incidents/inc-1/m.json'];
+    expect(stored?.kmsKeyId).toBe(evidenceKeyArn(HOME));
+    // No check-before-write HEAD: the PutObject comes first; the one HEAD reads back the version it created.
+    const calls = sim.calls({ service: 's3' }).map((c) => c.operation);
+    expect(calls).toEqual(['PutObject', 'HeadObject']);
+    expect(sim.calls({ operation: 'HeadObject' })[0]?.input).toMatchObject({ VersionId: stored?.versionId });
+    // Chain of custody: the version S3 answered, the writer, the retention read back.
+    expect(item).toMatchObject({
+      s3VersionId: stored?.versionId,
+      writerPrincipal: 'arn:aws:sts::111122223333:assumed-role/airlock-workflow/task',
+      retention: { mode: 'GOVERNANCE', retainUntil: stored?.retention?.retainUntil },
+    });
+    expect(item.s3VersionId).toEqual(expect.any(String));
   });
 
   it('on a retry (412) reports the stored object, never overwrites it', async () => {
@@ -176,6 +190,8 @@ describe('putEvidenceObject', () => {
       new Date(),
     );
     expect(again.sha256).toBe(first.sha256);
+    expect(again.s3VersionId).toBe(first.s3VersionId);
+    expect(again.retention).toEqual(first.retention);
     expect(
       new TextDecoder().decode(sim.model.state.buckets[BUCKET]?.objects['incidents/inc-1/m.json']?.body),
     ).toBe('one');
