@@ -6,6 +6,7 @@ import { blocksProblem, SLACK_LIMITS } from './block-limits';
 import { RateLimiter } from './rate-limit';
 import {
   BOT,
+  BOT_SCOPES,
   DEFAULT_CHANNELS,
   DEFAULT_USERS,
   dmChannelFor,
@@ -36,6 +37,25 @@ export interface FakeMessage {
   edited?: { user: string; ts: string };
   /** How many times the message was updated. */
   edits: number;
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: FakeFileRef[];
+}
+
+/** A file as a message shows it. */
+export interface FakeFileRef {
+  id: string;
+  name: string;
+  title: string;
+  size: number;
+  permalink: string;
+}
+
+/** A file the fake holds: reserved by files.getUploadURLExternal, filled at its upload URL, shared on completion. */
+export interface FakeFile extends FakeFileRef {
+  /** The `length` promised to files.getUploadURLExternal. */
+  length: number;
+  bytes?: Buffer;
+  shared?: { channel: string; ts: string; threadTs?: string };
 }
 
 export interface FakeEphemeral {
@@ -95,7 +115,20 @@ export interface FakeSlackOptions {
   usergroups?: Record<string, string[]>;
   users?: FakeUser[];
   channels?: FakeChannel[];
+  /** The bot token's scopes. Default BOT_SCOPES (manifest.yml's). A method needing another answers missing_scope. */
+  scopes?: readonly string[];
 }
+
+/** Scopes Slack requires per method, for the methods the fake checks (docs.slack.dev/reference/methods/…). */
+const METHOD_SCOPES: Record<string, string> = {
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'conversations.open': 'im:write',
+  'users.info': 'users:read',
+};
 
 interface ResponseUrlContext {
   userId: string;
@@ -124,6 +157,21 @@ const RESPONSE_URL_TTL_MS = 30 * 60_000;
  * plan_upgrade_required), a per-channel chat.postMessage rate limit (HTTP 429 + Retry-After), injectable 5xx and
  * 429 storms, and a workspace model (channels, DMs, threads, edits, per-user ephemerals) that emits 'change'.
  * It also accepts the response_url POSTs Bolt's respond() makes. Point a WebClient at `apiUrl`.
+ *
+ * Files (files.uploadV2 in @slack/web-api), as docs.slack.dev/reference/methods/files.getUploadURLExternal and
+ * …/files.completeUploadExternal document them:
+ * - files.getUploadURLExternal needs `filename` and `length` (`invalid_arguments` without them; `missing_argument`
+ *   for a length of 0, "typically only occurs when the length provided is 0") and the files:write scope
+ *   (`missing_scope` with `needed`/`provided`); it answers `upload_url` and `file_id`.
+ * - The upload URL (served here, `/upload/v1/<id>`) takes the bytes raw or multipart form encoded and answers
+ *   HTTP 200 when they are taken. Stricter than documented: a body whose size is not the promised `length`, a
+ *   second upload, or an unknown URL answers a non-200, which files.uploadV2 reports as a failed upload.
+ * - files.completeUploadExternal needs `files` (a JSON array of `{id, title}`; `invalid_arguments` otherwise);
+ *   an id this fake never issued, or one whose bytes never arrived, is `file_not_found`; `channel_id` must exist
+ *   (`channel_not_found`) and `thread_ts` must be a message there (`thread_not_found`, filed under the thread's
+ *   parent as Slack files replies). The share is one message in the channel or thread, its text the
+ *   `initial_comment`, with the file on it. A file is completed once; again is `file_not_found`.
+ * - A shared file's bytes are served at its `url_private` to the bot token (Authorization: Bearer), as Slack does.
  */
 export class FakeSlackApi extends EventEmitter {
   private server: Server | undefined;
@@ -141,6 +189,8 @@ export class FakeSlackApi extends EventEmitter {
   private readonly callList: FakeCall[] = [];
   private readonly faults: Fault[] = [];
   private readonly responseUrls = new Map<string, ResponseUrlContext>();
+  private readonly fileMap = new Map<string, FakeFile>();
+  private readonly scopes: readonly string[];
   private lastTs = { sec: 0, seq: 0 };
   private seq = 0;
 
@@ -154,6 +204,7 @@ export class FakeSlackApi extends EventEmitter {
     this.usergroups = options.usergroups ?? { [RESPONDER_GROUP]: [USERS.responder, USERS.responder2] };
     for (const u of options.users ?? DEFAULT_USERS) this.users.set(u.id, u);
     for (const c of options.channels ?? DEFAULT_CHANNELS) this.channels.set(c.id, c);
+    this.scopes = options.scopes ?? BOT_SCOPES;
   }
 
   // ── lifecycle ───────────────────────────────────────────────────────────────────────────────────────────
@@ -250,6 +301,16 @@ export class FakeSlackApi extends EventEmitter {
     return [...this.messageMap.values()].sort((a, b) => a.ts.localeCompare(b.ts));
   }
 
+  /** A file by id (reserved, uploaded or shared), with its bytes once uploaded. */
+  file(id: string): FakeFile | undefined {
+    return this.fileMap.get(id);
+  }
+
+  /** Files shared in a channel, oldest first. */
+  sharedFiles(channel?: string): FakeFile[] {
+    return [...this.fileMap.values()].filter((f) => f.shared && (!channel || f.shared.channel === channel));
+  }
+
   ephemerals(user?: string): FakeEphemeral[] {
     return this.ephemeralList.filter((e) => user === undefined || e.user === user);
   }
@@ -262,7 +323,16 @@ export class FakeSlackApi extends EventEmitter {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
+    if (req.method === 'POST' && url.pathname.startsWith(UPLOAD_PATH)) {
+      this.handleUpload(decodeURIComponent(url.pathname.slice(UPLOAD_PATH.length)), bytes, req, res);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname.startsWith(FILES_PATH)) {
+      this.serveFile(url.pathname.slice(FILES_PATH.length), req, res);
+      return;
+    }
     if (req.method === 'POST' && url.pathname.startsWith('/response/')) {
       this.handleResponseUrl(decodeURIComponent(url.pathname.slice('/response/'.length)), raw, res);
       return;
@@ -313,6 +383,11 @@ export class FakeSlackApi extends EventEmitter {
     const auth = this.checkAuth(req.headers.authorization, params);
     if (auth) {
       finish(200, { ok: false, error: auth });
+      return;
+    }
+    const needed = METHOD_SCOPES[method];
+    if (needed && !this.scopes.includes(needed)) {
+      finish(200, { ok: false, error: 'missing_scope', needed, provided: this.scopes.join(',') });
       return;
     }
     if (method === 'chat.postMessage' && this.limiter && typeof params.channel === 'string') {
@@ -377,6 +452,10 @@ export class FakeSlackApi extends EventEmitter {
         return this.userInfo(p);
       case 'chat.getPermalink':
         return this.permalink(p);
+      case 'files.getUploadURLExternal':
+        return this.getUploadUrl(p);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(p);
       default:
         throw new SlackError('unknown_method');
     }
@@ -408,7 +487,7 @@ export class FakeSlackApi extends EventEmitter {
     return { text, blocks: blocks as unknown[] };
   }
 
-  private postMessage(p: Params): Params {
+  private postMessage(p: Params & { files?: FakeFileRef[] }): Params {
     const channel = this.requireChannel(p.channel);
     const { text, blocks } = this.content(p, SLACK_LIMITS.postText);
     const threadTs = typeof p.thread_ts === 'string' && p.thread_ts ? p.thread_ts : undefined;
@@ -429,6 +508,7 @@ export class FakeSlackApi extends EventEmitter {
       replies: [],
       edits: 0,
       ...(parent ? { threadTs: parent.ts } : {}),
+      ...(p.files ? { files: p.files } : {}),
     };
     this.messageMap.set(`${channel.id}/${message.ts}`, message);
     parent?.replies.push(message.ts);
@@ -512,6 +592,124 @@ export class FakeSlackApi extends EventEmitter {
     return { channel: channel.id, permalink };
   }
 
+  // ── files ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  private getUploadUrl(p: Params): Params {
+    const filename = typeof p.filename === 'string' ? p.filename.trim() : '';
+    const length =
+      typeof p.length === 'number' ? p.length : typeof p.length === 'string' ? Number(p.length) : NaN;
+    if (!filename || !Number.isInteger(length) || length < 0) throw new SlackError('invalid_arguments');
+    if (length === 0) throw new SlackError('missing_argument');
+    const id = `F0${(this.fileMap.size + 1).toString(36).toUpperCase().padStart(8, '0')}`;
+    const title = typeof p.title === 'string' && p.title ? p.title : filename;
+    this.fileMap.set(id, {
+      id,
+      name: filename,
+      title,
+      size: 0,
+      length,
+      permalink: `https://${TEAM.domain}.slack.com/files/${BOT.userId}/${id}/${encodeURIComponent(filename)}`,
+    });
+    return { upload_url: `http://127.0.0.1:${this.port}${UPLOAD_PATH}${id}`, file_id: id };
+  }
+
+  private handleUpload(id: string, bytes: Buffer, req: IncomingMessage, res: ServerResponse): void {
+    const file = this.fileMap.get(id);
+    if (!file || file.bytes) {
+      send(res, 404, file ? 'upload already received' : 'unknown upload url');
+      return;
+    }
+    const data = fileData(bytes, req.headers['content-type']);
+    if (!data) {
+      send(res, 400, 'no file part in the multipart body');
+      return;
+    }
+    if (data.length !== file.length) {
+      send(
+        res,
+        400,
+        `expected ${file.length} bytes (the length given to files.getUploadURLExternal), got ${data.length}`,
+      );
+      return;
+    }
+    file.bytes = data;
+    file.size = data.length;
+    send(res, 200, `OK - ${data.length}`);
+  }
+
+  private completeUpload(p: Params): Params {
+    let entries: unknown = p.files;
+    if (typeof entries === 'string') {
+      try {
+        entries = JSON.parse(entries);
+      } catch {
+        throw new SlackError('invalid_arguments');
+      }
+    }
+    if (!Array.isArray(entries) || entries.length === 0) throw new SlackError('invalid_arguments');
+    const files = entries.map((entry) => {
+      const id = isRecord(entry) && typeof entry.id === 'string' ? entry.id : undefined;
+      if (!id) throw new SlackError('invalid_arguments');
+      const file = this.fileMap.get(id);
+      if (!file?.bytes || file.shared) throw new SlackError('file_not_found');
+      if (isRecord(entry) && typeof entry.title === 'string' && entry.title) file.title = entry.title;
+      return file;
+    });
+    const channelId = typeof p.channel_id === 'string' && p.channel_id ? p.channel_id : undefined;
+    if (channelId) {
+      const text = typeof p.initial_comment === 'string' ? p.initial_comment : '';
+      if (text.length > SLACK_LIMITS.postText) throw new SlackError('msg_too_long');
+      const refs = files.map(fileRef);
+      const posted = this.postMessage({
+        channel: channelId,
+        text: text || files.map((f) => f.title).join(', '),
+        thread_ts: p.thread_ts,
+        files: refs,
+      });
+      const message = this.message(String(posted.channel), String(posted.ts));
+      for (const file of files) {
+        file.shared = {
+          channel: String(posted.channel),
+          ts: String(posted.ts),
+          ...(message?.threadTs ? { threadTs: message.threadTs } : {}),
+        };
+      }
+    } else {
+      // Without a channel Slack keeps the file private to the uploader.
+      for (const file of files) file.shared = { channel: '', ts: '' };
+    }
+    return { files: files.map((f) => this.wireFile(f)) };
+  }
+
+  private wireFile(f: FakeFile): Params {
+    return {
+      id: f.id,
+      name: f.name,
+      title: f.title,
+      size: f.size,
+      mimetype: f.name.endsWith('.md') ? 'text/markdown' : 'application/octet-stream',
+      user: BOT.userId,
+      url_private: `http://127.0.0.1:${this.port}${FILES_PATH}${f.id}/${encodeURIComponent(f.name)}`,
+      permalink: f.permalink,
+      ...(f.shared?.channel ? { channels: [f.shared.channel] } : {}),
+    };
+  }
+
+  private serveFile(path: string, req: IncomingMessage, res: ServerResponse): void {
+    const id = path.split('/')[0] ?? '';
+    const file = this.fileMap.get(id);
+    const auth = this.checkAuth(req.headers.authorization, {});
+    if (auth || !file?.bytes || !file.shared) {
+      send(res, auth ? 403 : 404, auth ?? 'file not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(file.bytes.length),
+    });
+    res.end(file.bytes);
+  }
+
   // ── response_url ────────────────────────────────────────────────────────────────────────────────────────
 
   private handleResponseUrl(id: string, raw: string, res: ServerResponse): void {
@@ -585,14 +783,46 @@ function wireMessage(m: FakeMessage): Params {
     ts: m.ts,
     ...(m.blocks.length ? { blocks: m.blocks } : {}),
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+    ...(m.files ? { files: m.files.map((f) => ({ id: f.id, name: f.name, title: f.title })) } : {}),
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+const UPLOAD_PATH = '/upload/v1/';
+const FILES_PATH = '/files-pri/';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+function fileRef(f: FakeFile): FakeFileRef {
+  return { id: f.id, name: f.name, title: f.title, size: f.size, permalink: f.permalink };
+}
+
+/**
+ * The file's bytes from an upload body: the one file part of a multipart/form-data body (what @slack/web-api
+ * sends), or the raw body otherwise. Undefined for a multipart body without a file part.
+ */
+function fileData(body: Buffer, contentType: string | undefined): Buffer | undefined {
+  const boundary = /multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+  if (!boundary) return body;
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = body.indexOf(delimiter);
+  while (start >= 0) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next < 0) break;
+    const part = body.subarray(start + delimiter.length + 2, next - 2); // after CRLF, before CRLF
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd >= 0 && /filename=/i.test(part.subarray(0, headerEnd).toString('utf8'))) {
+      return Buffer.from(part.subarray(headerEnd + 4));
+    }
+    start = next;
+  }
+  return undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

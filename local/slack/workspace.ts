@@ -26,6 +26,12 @@ export const CHANNELS = {
   review: 'C0REVIEW',
 } as const;
 
+/**
+ * The bot scopes the drill app is installed with: manifest.yml's `oauth_config.scopes.bot` (a test keeps them
+ * equal). The fake answers a method whose scope is missing with `missing_scope`, as Slack does.
+ */
+export const BOT_SCOPES = ['commands', 'chat:write', 'files:write', 'im:write', 'users:read'] as const;
+
 /** A responder user group (usergroups.users.list), for workspaces on a paid plan. */
 export const RESPONDER_GROUP = 'S0RESPONDERS';
 

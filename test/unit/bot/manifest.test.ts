@@ -5,6 +5,8 @@ import { parse } from 'yaml';
 import { registerListeners } from '../../../bot/app';
 import type { BotDeps } from '../../../bot/deps';
 import { ACTIONS, COMMANDS } from '../../../bot/ids';
+import { usage } from '../../../bot/messages/usage';
+import { BOT_SCOPES } from '../../../local/slack/workspace';
 import { SlackSettingsSchema } from '../../../workflow/config';
 import { createLogger } from '../../../workflow/log';
 
@@ -44,10 +46,14 @@ describe('manifest.yml', () => {
     for (const c of manifest.features.slash_commands) expect(c.usage_hint).toBeTruthy();
   });
 
-  it('names every /ir subcommand in the usage hint, claim, resolve and release included', () => {
+  it('names every /ir subcommand in the usage hint and in /ir help, report and stats included', () => {
     const hint = manifest.features.slash_commands[0]?.usage_hint ?? '';
-    for (const sub of ['isolate', 'status', 'list', 'claim', 'resolve', 'release', 'help'])
-      expect(hint).toContain(sub);
+    const help = JSON.stringify(usage().blocks);
+    for (const sub of ['isolate', 'status', 'list', 'claim', 'resolve', 'release', 'report', 'stats', 'help']) {
+      expect(hint).toMatch(new RegExp(`(^|[| ])${sub}\\b`));
+      expect(help).toContain(`/ir ${sub}`);
+    }
+    expect(hint).toContain('stats [7d|30d]');
   });
 
   it('registers a listener for every action id and the global error handler', () => {
@@ -60,9 +66,14 @@ describe('manifest.yml', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       'chat:write',
       'commands',
+      'files:write',
       'im:write',
       'users:read',
     ]);
+  });
+
+  it('installs the drill workspace app (the fake Slack API) with exactly these scopes', () => {
+    expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 
   it('enables interactivity, with commands and interactions on the same endpoint', () => {
