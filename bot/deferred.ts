@@ -5,7 +5,9 @@ import type { Logger } from '../workflow/log';
 import { Authorizer } from './authz';
 import type { CommandContext } from './commands/context';
 import { isolateNow } from './commands/isolate';
-import type { IsolateArgs } from './commands/parse';
+import type { IsolateArgs, ReportTarget, StatsWindow } from './commands/parse';
+import { reportNow } from './commands/report';
+import { statsNow } from './commands/stats';
 import type { BotDeps } from './deps';
 import { newErrorId } from './error-handler';
 import { escapeMrkdwn, message, type SlackMessage, section } from './messages/blocks';
@@ -13,18 +15,23 @@ import { respondMessage } from './reply';
 
 /**
  * A slash command whose work may outlast Slack's 3-second acknowledgement (the read-only planner behind
- * `/ir isolate` and `--plan`: a role assumed in the member account and about eight Describe calls). It carries
+ * `/ir isolate` and `--plan`: a role assumed in the member account and about eight Describe calls; `/ir report`:
+ * S3 reads and a rebuilt report; `/ir stats`: the ledger read per closed incident). It carries
  * what the command said, who asked, from where, and the response_url to answer through (valid 30 minutes, up to
  * five posts). Never a task token or anything else from the ledger.
  */
-export interface DeferredCommand {
-  kind: 'isolate';
-  args: IsolateArgs;
+export type DeferredCommand = (
+  | { kind: 'isolate'; args: IsolateArgs }
+  | { kind: 'report'; target: ReportTarget }
+  | { kind: 'stats'; window: StatsWindow }
+) & {
   userId: string;
   channelId: string;
   teamDomain: string;
   responseUrl: string;
-}
+};
+
+const DEFERRED_KINDS: ReadonlySet<string> = new Set(['isolate', 'report', 'stats']);
 
 /**
  * The port a listener hands slow work to, after which it acknowledges at once. Injected: in Lambda an
@@ -87,7 +94,7 @@ export function openDeferred(
   if (nowMs - issuedAt > DEFERRED_MAX_AGE_MS || issuedAt - nowMs > 60_000) {
     return { refused: 'stale deferred event' };
   }
-  if (work.kind !== 'isolate' || !/^https:\/\/|^http:\/\//.test(work.responseUrl)) {
+  if (!DEFERRED_KINDS.has(work.kind) || !/^https:\/\/|^http:\/\//.test(work.responseUrl)) {
     return { refused: 'unknown deferred work' };
   }
   return { work };
@@ -103,8 +110,21 @@ function invalid(error: ValidationError): SlackMessage {
 /** Runs the work and answers through its response_url; never throws (there is nobody left to throw to). */
 export type DeferredRunner = (work: DeferredCommand) => Promise<void>;
 
+/** The command's own code, by kind (the same functions the listener runs when nothing is deferred). */
+function runWork(work: DeferredCommand, ctx: CommandContext): Promise<SlackMessage> {
+  switch (work.kind) {
+    case 'isolate':
+      return isolateNow(work.args, ctx);
+    case 'report':
+      return reportNow(work.target, ctx);
+    case 'stats':
+      return statsNow(work.window, ctx);
+  }
+}
+
 /**
- * Runs deferred work as the listener would have: the same command code (bot/commands/isolate.ts), a refusal
+ * Runs deferred work as the listener would have: the same command code (bot/commands/isolate.ts, report.ts,
+ * stats.ts), a refusal
  * (ValidationError) answered as written, anything unexpected answered with an error id. The user was authorized
  * before the acknowledgement.
  */
@@ -123,7 +143,7 @@ export function deferredRunner(deps: BotDeps, client: () => WebClient): Deferred
     };
     let reply: SlackMessage;
     try {
-      reply = await isolateNow(work.args, ctx);
+      reply = await runWork(work, ctx);
     } catch (error) {
       if (error instanceof ValidationError) {
         log.info({ reason: error.message }, 'request refused');

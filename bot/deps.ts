@@ -7,6 +7,7 @@ import type { IncidentRecord } from '../workflow/ledger/types';
 import type { Logger } from '../workflow/log';
 import type { Clock, Executions } from '../workflow/ports';
 import type { Defer } from './deferred';
+import type { ReportStorage } from './report/stored';
 import type { PostPacer, TakeOptions } from './tasks/pace';
 
 /** What a responder asks for with `/ir isolate` (or the review notice's "Contain now" button). */
@@ -72,6 +73,10 @@ export interface BotDeps {
    * acknowledgement. Set by the receiver: bot/lambda.ts (asynchronous self-invocation), bot/http.ts (in-process).
    */
   defer?: Defer;
+  /** Paces `/ir report`'s uploads to a thread with the workflow's posts; unset = unpaced. */
+  pacer?: PostPacer;
+  /** The evidence bucket's reports (`/ir report` reads, regenerates and uploads them); unset = not configured. */
+  reports?: ReportStorage;
 }
 
 /** What every bot task (Notify, RequestApproval, Escalate) is given. */
@@ -85,4 +90,6 @@ export interface BotTaskDeps {
   settings: SlackSettings;
   clock: Clock;
   log: Logger;
+  /** The evidence bucket's reports (the final Notify shares them); unset = not configured. */
+  reports?: ReportStorage;
 }

@@ -33,3 +33,22 @@ export function slackSettingsFromEnv(env: Env): SlackSettings {
     ...(env.SLACK_APP_ID ? { appId: env.SLACK_APP_ID } : {}),
   });
 }
+
+/**
+ * Where the incident reports are (EVIDENCE_BUCKET) and how long a regenerated one is locked
+ * (REPORT_RETENTION_DAYS, whole days ≥ 1). Undefined when EVIDENCE_BUCKET is unset (reports not configured);
+ * a bucket without a valid retention fails with the variable's name.
+ */
+export function reportSettingsFromEnv(
+  env: Env,
+): { evidenceBucket: string; retentionDays: number } | undefined {
+  if (!env.EVIDENCE_BUCKET) return undefined;
+  const raw = requiredEnv(env, 'REPORT_RETENTION_DAYS');
+  const retentionDays = Number(raw);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+    throw new Error(
+      `environment variable REPORT_RETENTION_DAYS must be a whole number of days ≥ 1, not ${raw}`,
+    );
+  }
+  return { evidenceBucket: env.EVIDENCE_BUCKET, retentionDays };
+}

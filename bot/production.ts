@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RoutingPolicySchema, ScopeSchema, WorkflowSettingsSchema } from '../workflow/config';
@@ -6,13 +7,15 @@ import type { Planner } from '../workflow/domain/plan';
 import { jsonEnv } from '../workflow/intake/lambda';
 import { SfnExecutions } from '../workflow/intake/sfn-executions';
 import { DynamoLedger } from '../workflow/ledger/dynamo-ledger';
+import { DynamoPostSlots } from '../workflow/ledger/post-slots';
 import { DynamoRequestNonces } from '../workflow/ledger/request-nonces';
 import { createLogger } from '../workflow/log';
 import { systemClock } from '../workflow/ports';
 import type { BotDeps } from './deps';
-import { type Env, requiredEnv, slackSettingsFromEnv } from './env';
+import { type Env, reportSettingsFromEnv, requiredEnv, slackSettingsFromEnv } from './env';
 import type * as PlannerModule from './production-planner';
 import { releaseIncidentVia, startIncidentVia } from './start-incident';
+import { ChannelPacer } from './tasks/pace';
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -24,7 +27,7 @@ function list(value: string | undefined): string[] {
 /**
  * The bot's production deps, from the environment CDK sets: TABLE_NAME, STATE_MACHINE_ARN, HOME_ACCOUNT_ID,
  * ALLOWED_ACCOUNT_IDS, ALLOWED_REGIONS, RESPONDER_ROLE_NAME, DEFAULT_REGION (else AWS_REGION), the SLACK_* settings
- * (bot/env.ts), and optional WORKFLOW_SETTINGS / ROUTING_POLICY JSON (validated, with the runbook's defaults).
+ * (bot/env.ts), EVIDENCE_BUCKET and REPORT_RETENTION_DAYS (/ir report), and optional WORKFLOW_SETTINGS / ROUTING_POLICY JSON (validated, with the runbook's defaults).
  */
 export function productionBotDeps(env: Env = process.env): BotDeps {
   const log = createLogger('airlock-bot');
@@ -42,6 +45,7 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
   });
   const tableName = requiredEnv(env, 'TABLE_NAME');
   const ledger = new DynamoLedger({ doc, tableName, clock });
+  const reports = reportSettingsFromEnv(env);
   const executions = new SfnExecutions({
     client: new SFNClient({}),
     stateMachineArn: requiredEnv(env, 'STATE_MACHINE_ARN'),
@@ -88,5 +92,8 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
     clock,
     log,
     nonces: new DynamoRequestNonces({ doc, tableName }),
+    // /ir report's uploads wait for the thread's slot like the workflow's posts (one schedule per channel).
+    pacer: new ChannelPacer(new DynamoPostSlots({ doc, tableName })),
+    ...(reports ? { reports: { s3: new S3Client({}), ...reports } } : {}),
   };
 }

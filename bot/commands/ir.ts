@@ -10,7 +10,9 @@ import { helpCommand } from './help';
 import { isolateCommand } from './isolate';
 import { listCommand } from './list';
 import { type IrCommand, parseIrCommand } from './parse';
+import { reportCommand } from './report';
 import { settleCommand } from './settle';
+import { statsCommand } from './stats';
 import { statusCommand } from './status';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -43,6 +45,10 @@ async function dispatch(command: IrCommand, ctx: CommandContext): Promise<SlackM
     case 'resolve':
     case 'release':
       return settleCommand(command.kind, command.incidentId, ctx);
+    case 'report':
+      return reportCommand(command.target, ctx);
+    case 'stats':
+      return statsCommand(command.window, ctx);
   }
 }
 

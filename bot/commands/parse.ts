@@ -39,7 +39,15 @@ export type IrCommand =
   | { kind: 'status'; instanceId: string }
   | { kind: 'list' }
   | { kind: 'claim' | 'resolve' | 'release'; incidentId: string }
+  | { kind: 'report'; target: ReportTarget }
+  | { kind: 'stats'; window: StatsWindow }
   | { kind: 'help'; problem?: string };
+
+/** What `/ir status` and `/ir report` look up: an incident id, or an instance id (its latest incident). */
+export type ReportTarget = { incidentId: string } | { instanceId: string };
+/** `/ir stats` windows. */
+export const STATS_WINDOWS = ['7d', '30d'] as const;
+export type StatsWindow = (typeof STATS_WINDOWS)[number];
 
 const FIELD_NAMES: Record<string, string> = {
   instanceId: 'instance-id',
@@ -114,21 +122,46 @@ function parseIsolate(tokens: string[]): IrCommand {
 }
 
 function parseStatus(tokens: string[]): IrCommand {
+  return { kind: 'status', ...parseTarget('status', tokens) };
+}
+
+function parseTarget(sub: 'status' | 'report', tokens: string[]): ReportTarget {
   const [target, ...extra] = tokens;
   if (!target) {
-    throw new ValidationError('missing what to look up: `/ir status <incident-id | instance-id>`', 'target');
-  }
-  if (extra.length) {
     throw new ValidationError(
-      `unexpected \`${quote(extra.join(' '))}\`: \`/ir status\` takes one id`,
+      `missing what to look up: \`/ir ${sub} <incident-id | instance-id>\``,
       'target',
     );
   }
-  if (INCIDENT_ID_RE.test(target)) return { kind: 'status', incidentId: target };
-  if (INSTANCE_ID_RE.test(target)) return { kind: 'status', instanceId: target };
+  if (extra.length) {
+    throw new ValidationError(
+      `unexpected \`${quote(extra.join(' '))}\`: \`/ir ${sub}\` takes one id`,
+      'target',
+    );
+  }
+  if (INCIDENT_ID_RE.test(target)) return { incidentId: target };
+  if (INSTANCE_ID_RE.test(target)) return { instanceId: target };
   throw new ValidationError(
     `\`${quote(target)}\` is neither an incident id (\`inc-\` and 16 hex characters) nor an instance id (\`i-0123456789abcdef0\`)`,
     'target',
+  );
+}
+
+/** `/ir stats [7d|30d]`: one optional window, 7d by default. */
+function parseStats(tokens: string[]): IrCommand {
+  const [window, ...extra] = tokens;
+  if (extra.length) {
+    throw new ValidationError(
+      `unexpected \`${quote(extra.join(' '))}\`: \`/ir stats\` takes one window, \`7d\` or \`30d\``,
+      'window',
+    );
+  }
+  if (window === undefined) return { kind: 'stats', window: '7d' };
+  const w = window.toLowerCase();
+  if ((STATS_WINDOWS as readonly string[]).includes(w)) return { kind: 'stats', window: w as StatsWindow };
+  throw new ValidationError(
+    `\`${quote(window)}\` is not a window \`/ir stats\` knows: use \`7d\` (the default) or \`30d\``,
+    'window',
   );
 }
 
@@ -173,6 +206,10 @@ export function parseIrCommand(text: string): IrCommand {
       return parseStatus(args);
     case 'list':
       return { kind: 'list' };
+    case 'report':
+      return { kind: 'report', target: parseTarget('report', args) };
+    case 'stats':
+      return parseStats(args);
     case 'claim':
     case 'resolve':
     case 'release':

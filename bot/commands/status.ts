@@ -9,7 +9,10 @@ import type { CommandContext } from './context';
  * The latest incident of an instance, open or closed: the home account's LATEST pointer for the instance, else
  * an open incident of it in another account; else (older ledgers without the pointer) its open lock.
  */
-async function findByInstance(instanceId: string, ctx: CommandContext): Promise<IncidentRecord | undefined> {
+export async function findByInstance(
+  instanceId: string,
+  ctx: CommandContext,
+): Promise<IncidentRecord | undefined> {
   const { homeAccountId, defaultRegion } = ctx.deps.scope;
   const { ledger } = ctx.deps;
   const resourceKey = `${homeAccountId}:${defaultRegion}:ec2-instance:${instanceId}`;
@@ -21,15 +24,17 @@ async function findByInstance(instanceId: string, ctx: CommandContext): Promise<
   return open.find((i) => i.request.resource.instanceId === instanceId);
 }
 
-/** `/ir status <incident-id | instance-id>`: one incident, step by step. */
-export async function statusCommand(
+/**
+ * The incident an `/ir status` or `/ir report` target names: by incident id, or an instance's latest incident.
+ * An unknown one is a ValidationError naming what was looked up.
+ */
+export async function findTarget(
   target: { incidentId: string } | { instanceId: string },
   ctx: CommandContext,
-): Promise<SlackMessage> {
-  const { ledger } = ctx.deps;
+): Promise<IncidentRecord> {
   const incident =
     'incidentId' in target
-      ? await ledger.getIncident(target.incidentId)
+      ? await ctx.deps.ledger.getIncident(target.incidentId)
       : await findByInstance(target.instanceId, ctx);
   if (!incident) {
     throw new ValidationError(
@@ -39,6 +44,16 @@ export async function statusCommand(
       'target',
     );
   }
+  return incident;
+}
+
+/** `/ir status <incident-id | instance-id>`: one incident, step by step. */
+export async function statusCommand(
+  target: { incidentId: string } | { instanceId: string },
+  ctx: CommandContext,
+): Promise<SlackMessage> {
+  const { ledger } = ctx.deps;
+  const incident = await findTarget(target, ctx);
   const approvals = (
     await Promise.all([
       ledger.getApproval(approvalIdFor(incident.incidentId, 'primary')),

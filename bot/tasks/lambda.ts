@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
@@ -8,7 +9,7 @@ import { createLogger } from '../../workflow/log';
 import { systemClock } from '../../workflow/ports';
 import { boltLogger } from '../bolt-logger';
 import type { BotTaskDeps } from '../deps';
-import { requiredEnv, slackSettingsFromEnv } from '../env';
+import { reportSettingsFromEnv, requiredEnv, slackSettingsFromEnv } from '../env';
 import { loadSlackSecret, SECRET_NOT_SET, SlackSecretNotSetError } from '../secrets';
 import { ChannelPacer } from './pace';
 
@@ -26,7 +27,10 @@ export const TASK_CLIENT: Pick<WebClientOptions, 'retryConfig' | 'timeout' | 're
 
 let deps: Promise<BotTaskDeps> | undefined;
 
-/** Production deps, built once per container: the ledger, the Slack client (token from Secrets Manager), settings. */
+/**
+ * Production deps, built once per container: the ledger, the Slack client (token from Secrets Manager), settings,
+ * and the evidence bucket's reports when EVIDENCE_BUCKET is set (the final Notify shares them).
+ */
 export function productionTaskDeps(
   env: Record<string, string | undefined> = process.env,
 ): Promise<BotTaskDeps> {
@@ -37,6 +41,7 @@ export function productionTaskDeps(
       marshallOptions: { removeUndefinedValues: true },
     });
     const tableName = requiredEnv(env, 'TABLE_NAME');
+    const reports = reportSettingsFromEnv(env);
     return {
       ledger: new DynamoLedger({ doc, tableName }),
       pacer: new ChannelPacer(new DynamoPostSlots({ doc, tableName })),
@@ -44,6 +49,7 @@ export function productionTaskDeps(
       settings: slackSettingsFromEnv(env),
       clock: systemClock,
       log,
+      ...(reports ? { reports: { s3: new S3Client({}), ...reports } } : {}),
     };
   })().catch((error: unknown) => {
     deps = undefined;

@@ -9,6 +9,7 @@ import { escapeMrkdwn, message, section } from '../messages/blocks';
 import { evidenceManifest } from '../messages/evidence-manifest';
 import { failureNotice } from '../messages/failure-notice';
 import { stepReply } from '../messages/step-reply';
+import { type ShareOutcome, shareLatestReport } from '../report/share';
 import { ensureCard, loadIncident, type PostedIncident, postInThread, refreshCard } from './card';
 import { botTaskHandler } from './lambda';
 import { remindLead } from './remind';
@@ -29,6 +30,7 @@ export const NOTIFY_PHASES = [
   'failed',
   'notice',
   'reminder',
+  'report',
 ] as const;
 export type NotifyPhase = (typeof NOTIFY_PHASES)[number];
 
@@ -47,6 +49,18 @@ const APPROVAL_OUTCOME_PHASES: ReadonlySet<NotifyPhase> = new Set([
   'unresolved',
   'failed',
 ]);
+/**
+ * Final phases: the workflow has written the incident's report (or recorded why not) just before, so the thread
+ * gets its summary and the Markdown file (bot/report/share.ts). `report` is the notify-only path's final phase.
+ */
+const REPORT_PHASES: ReadonlySet<NotifyPhase> = new Set([
+  'resolved',
+  'restored',
+  'unresolved',
+  'failed',
+  'report',
+]);
+
 /** Phases with a one-off message in the thread (posted once, tracked in the audit trail). */
 const ONE_OFF: Partial<Record<NotifyPhase, 'evidence-manifest' | 'failure-notice'>> = {
   contained: 'evidence-manifest',
@@ -68,6 +82,8 @@ export interface NotifyOutput {
   stepsPosted: string[];
   oneOff?: string;
   approvalCopiesUpdated: number;
+  /** Final phases: what became of the incident report in the thread. */
+  report?: ShareOutcome['outcome'];
   /** phase `reminder`: whether the state machine waits and re-pages again. */
   again?: boolean;
   reminded?: number;
@@ -202,6 +218,8 @@ async function notify(
 
   if (APPROVAL_OUTCOME_PHASES.has(phase))
     output.approvalCopiesUpdated = await refreshApprovalCopies(deps, incident);
+
+  if (REPORT_PHASES.has(phase)) output.report = (await shareLatestReport(deps, incident)).outcome;
 
   if (!posted) await refreshCard(deps, incident);
   log.info(output, 'notified');

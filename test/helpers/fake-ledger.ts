@@ -12,6 +12,7 @@ import {
   type IncidentStatus,
   type IntakeResult,
   type RejectedEvent,
+  type ReportShare,
   type StepRecord,
   TERMINAL_STATUSES,
 } from '../../workflow/ledger/types';
@@ -31,6 +32,7 @@ export class FakeLedger implements Ledger {
   readonly approvals = new Map<string, ApprovalRecord>();
   readonly audit: AuditEvent[] = [];
   readonly rejected: RejectedEvent[] = [];
+  readonly shares: ReportShare[] = [];
   /** Every method called, in order (for "exactly one decide" style assertions). */
   readonly calls: string[] = [];
 
@@ -128,6 +130,18 @@ export class FakeLedger implements Ledger {
       .filter((i) => !TERMINAL_STATUSES.has(i.status))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
       .map(copy);
+  }
+
+  async recordReportShare(share: ReportShare): Promise<boolean> {
+    await this.io('recordReportShare');
+    if (this.shares.some((s) => s.incidentId === share.incidentId && s.sha256 === share.sha256)) return false;
+    this.shares.push(copy(share));
+    return true;
+  }
+
+  async listReportShares(incidentId: string): Promise<ReportShare[]> {
+    await this.io('listReportShares');
+    return this.shares.filter((s) => s.incidentId === incidentId).map(copy);
   }
 
   /** Final incidents whose closedAt is in (from, to], oldest first (DynamoLedger: one gsi1 query per day). */

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalWriteLostError, ValidationError } from '../errors';
 import { normalizeIso, stripUndefined, toAudit } from './items';
-import { AUDIT_PREFIX, auditSortKey, incidentKey } from './keys';
+import { AUDIT_PREFIX, auditSortKey, incidentKey, SHARE_PREFIX } from './keys';
 import type { TableIo } from './table-io';
-import type { AuditEvent } from './types';
+import type { AuditEvent, ReportShare } from './types';
 
 let sequence = 0;
 
@@ -42,4 +42,29 @@ export async function listAuditEvents(io: TableIo, incidentId: string): Promise<
     ScanIndexForward: true,
   });
   return items.map(toAudit);
+}
+
+/** Records a report version's Slack share once per SHA-256 (`SHARE#<sha256>`, conditional put); false if there. */
+export async function putReportShare(io: TableIo, share: ReportShare): Promise<boolean> {
+  return io.putIfAbsent(
+    stripUndefined({
+      pk: incidentKey(share.incidentId).pk,
+      sk: `${SHARE_PREFIX}${share.sha256}`,
+      entity: 'report-share',
+      ...share,
+    }),
+  );
+}
+
+/** The incident's report shares, by SHA-256. */
+export async function listReportShares(io: TableIo, incidentId: string): Promise<ReportShare[]> {
+  const items = await io.queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': incidentKey(incidentId).pk, ':prefix': SHARE_PREFIX },
+    ConsistentRead: true,
+  });
+  return items.map((item) => {
+    const { pk: _pk, sk: _sk, entity: _entity, ...share } = item;
+    return share as unknown as ReportShare;
+  });
 }

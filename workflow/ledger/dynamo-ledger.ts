@@ -3,7 +3,7 @@ import { ValidationError } from '../errors';
 import type { IncidentRequest, RouteDecision } from '../intake/types';
 import { type Clock, systemClock } from '../ports';
 import { ApprovalStore } from './approval-store';
-import { appendAuditEvent, listAuditEvents } from './audit-store';
+import { appendAuditEvent, listAuditEvents, listReportShares, putReportShare } from './audit-store';
 import { IncidentStore } from './incident-store';
 import { IntakeRecorder } from './intake-recorder';
 import type { Ledger } from './ledger';
@@ -21,6 +21,7 @@ import type {
   IncidentStatus,
   IntakeResult,
   RejectedEvent,
+  ReportShare,
   SettleHow,
   SettleResult,
   StepRecord,
@@ -74,6 +75,14 @@ export class DynamoLedger implements Ledger {
 
   listUnresolvedIncidents(): Promise<IncidentRecord[]> {
     return this.incidents.listUnresolved();
+  }
+
+  recordReportShare(share: ReportShare): Promise<boolean> {
+    return putReportShare(this.io, share);
+  }
+
+  listReportShares(incidentId: string): Promise<ReportShare[]> {
+    return listReportShares(this.io, incidentId);
   }
 
   listClosedIncidents(from: Date, to: Date): Promise<IncidentRecord[]> {

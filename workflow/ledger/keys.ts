@@ -13,6 +13,8 @@ export const UNRESOLVED_MARKER = 'UNRESOLVED';
 /** gsi1pk prefix of an incident that reached a final status: `CLOSED#<yyyy-mm-dd>` (UTC day), for `/ir stats`. */
 export const CLOSED_PREFIX = 'CLOSED#';
 export const AUDIT_PREFIX = 'AUDIT#';
+/** sk prefix of a report version shared in Slack: `SHARE#<sha256>` under the incident's pk. */
+export const SHARE_PREFIX = 'SHARE#';
 export const REJECTED_PK = 'REJECTED';
 
 /**

@@ -10,6 +10,7 @@ import type {
   IncidentStatus,
   IntakeResult,
   RejectedEvent,
+  ReportShare,
   SettleHow,
   SettleResult,
   StepRecord,
@@ -71,6 +72,12 @@ export interface Ledger {
   addEvidence(incidentId: string, items: EvidenceItem[]): Promise<void>;
   /** Appends a step; a step with the same name replaces the earlier record (a retry). */
   recordStep(incidentId: string, step: StepRecord): Promise<void>;
+  /**
+   * Records a report version shared in Slack, once per SHA-256 (false when already recorded). Beside the audit
+   * trail, not in it (see ReportShare). Optional (as above).
+   */
+  recordReportShare?(share: ReportShare): Promise<boolean>;
+  listReportShares?(incidentId: string): Promise<ReportShare[]>;
   /** Append-only audit trail. */
   appendAudit(event: AuditEvent): Promise<void>;
   listAudit(incidentId: string): Promise<AuditEvent[]>;

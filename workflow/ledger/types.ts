@@ -79,6 +79,25 @@ export interface IncidentRecord {
   updatedAt: string;
 }
 
+/**
+ * A report version shared in the incident's Slack thread (files.uploadV2): one per report SHA-256. Kept beside
+ * the audit trail, not in it: the report is built from the audit trail, so recording its own distribution there
+ * would change the report and make every regeneration a new version.
+ */
+export interface ReportShare {
+  incidentId: string;
+  /** SHA-256 (hex) of the report's JSON rendering, as recorded in its `report-written` audit event. */
+  sha256: string;
+  version: number;
+  /** The S3 key of the Markdown that was uploaded. */
+  key: string;
+  fileId: string;
+  permalink: string | null;
+  channel: string;
+  threadTs: string;
+  at: string;
+}
+
 export interface AuditEvent {
   incidentId: string;
   at: string;

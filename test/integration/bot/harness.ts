@@ -5,6 +5,7 @@ import { boltLogger } from '../../../bot/bolt-logger';
 import type { BotDeps, BotTaskDeps } from '../../../bot/deps';
 import { createHttpBot, type HttpBot } from '../../../bot/http';
 import { ACTIONS } from '../../../bot/ids';
+import type { ReportStorage } from '../../../bot/report/stored';
 import { releaseIncidentVia, startIncidentVia } from '../../../bot/start-incident';
 import * as notify from '../../../bot/tasks/notify';
 import { ChannelPacer, type PostPacer } from '../../../bot/tasks/pace';
@@ -159,7 +160,13 @@ export async function closeSharedDynamo(): Promise<void> {
 
 /** Real Bolt app over HTTP, fake Slack API on loopback, real DynamoLedger on dynalite (a fresh table), real intake. */
 export async function startHarness(
-  options: { settings?: Partial<SlackSettings>; slack?: FakeSlackOptions; log?: Logger } = {},
+  options: {
+    settings?: Partial<SlackSettings>;
+    slack?: FakeSlackOptions;
+    log?: Logger;
+    /** The evidence bucket's reports (/ir report, the final Notify's upload); unset = not configured. */
+    reports?: ReportStorage;
+  } = {},
 ): Promise<Harness> {
   // Real time plus an offset: the fake's rate limiter refills as time passes, and tests can jump ahead.
   let offset = 0;
@@ -218,6 +225,7 @@ export async function startHarness(
     clock,
     log,
     nonces: new DynamoRequestNonces({ doc: local.doc, tableName }),
+    ...(options.reports ? { reports: options.reports } : {}),
   };
   const bot = await createHttpBot({
     signingSecret: SIGNING_SECRET,
@@ -253,6 +261,7 @@ export async function startHarness(
       settings,
       clock,
       log,
+      ...(options.reports ? { reports: options.reports } : {}),
     }),
     command: (text, { userId = USERS.responder, channelId = CHANNELS.soc } = {}) =>
       postSigned(
