@@ -74,6 +74,12 @@ export const WorkflowSettingsSchema = z.object({
   snapshotLockMode: z.enum(['governance', 'compliance']).default('governance'),
   /** Days evidence snapshots stay locked (EBS allows 1–36,500). */
   evidenceRetentionDays: z.number().int().min(1).max(36_500).default(90),
+  /**
+   * Object Lock retention of each incident report (WriteReport, and `/ir report` regenerating one): the evidence
+   * bucket's default retention and mode, so a report is held as long as the evidence it describes.
+   */
+  reportRetentionDays: z.number().int().min(1).max(36_500).default(365),
+  reportLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).default('GOVERNANCE'),
 });
 export type WorkflowSettings = z.infer<typeof WorkflowSettingsSchema>;
 

@@ -29,6 +29,7 @@ import { LocalEngine } from '../engine/engine';
 import { DEMO, HOME_ACCOUNT_ID, HOME_REGION, SimulatedAws, seedDemoEstate } from '../sim';
 import { FakeSlackApi } from '../slack/fake-api';
 import { BOT, CHANNELS, TEAM, USERS } from '../slack/workspace';
+import { drillMetrics } from './metrics';
 import { CALLBACK_KEYS, type LocalTaskHandlers, localTaskHandlers } from './task-handlers';
 import type { OfflineStack, OfflineStackOptions, TaskObserver } from './types';
 
@@ -109,6 +110,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
   });
 
   const clients = sim.clientFactory();
+  const metrics = drillMetrics(log.child({ component: 'metrics' }));
   const workflowDeps: WorkflowTaskDeps = {
     ledger,
     clients,
@@ -118,6 +120,14 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     evidenceS3: (await clients({ accountId: HOME_ACCOUNT_ID, region: HOME_REGION })).s3,
     // The principal the home account's simulated clients act as (Airlock's task role in the simulator).
     evidenceWriter: async () => sim.model.callerRoleArn(HOME_ACCOUNT_ID),
+    metrics: metrics.factory,
+  };
+  // The final Notify and /ir report read (and /ir report regenerates) reports in the home account's evidence bucket.
+  const reports = {
+    s3: workflowDeps.evidenceS3,
+    evidenceBucket: workflow.evidenceBucket,
+    retentionDays: workflow.reportRetentionDays,
+    lockMode: workflow.reportLockMode,
   };
   const pace = { posts: 0, maxQueueMs: 0, refusals: 0 };
   const firstTake = new Map<string, number>();
@@ -146,6 +156,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     settings: slackSettings,
     clock,
     log: log.child({ component: 'bot-task' }),
+    reports,
   };
 
   const tasks = localTaskHandlers(workflowDeps, botTaskDeps);
@@ -176,6 +187,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     scope: { homeAccountId: HOME_ACCOUNT_ID, defaultRegion: HOME_REGION },
     clock,
     log: log.child({ component: 'bot' }),
+    reports,
   };
   const bot = await createHttpBot({
     signingSecret,
@@ -198,6 +210,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     bot: { url: bot.url, signingSecret, botToken: BOT.token },
     settings: { slack: slackSettings, workflow, policy, homeAccountId: HOME_ACCOUNT_ID, region: HOME_REGION },
     pace,
+    metrics: metrics.documents,
     tasks,
     inject: (raw) => acceptEventAll(raw, intakeDeps),
     close: async () => {

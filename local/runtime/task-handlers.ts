@@ -20,6 +20,7 @@ import * as restoreEc2 from '../../workflow/tasks/restore-ec2';
 import * as revokeInstanceCredentials from '../../workflow/tasks/revoke-instance-credentials';
 import * as snapshotVolumes from '../../workflow/tasks/snapshot-volumes';
 import * as tagInstance from '../../workflow/tasks/tag-instance';
+import * as writeReport from '../../workflow/tasks/write-report';
 
 type Handler = (input: unknown) => Promise<unknown>;
 export type LocalTaskHandlers = Record<TaskKey, Handler>;
@@ -54,6 +55,7 @@ export function localTaskHandlers(workflow: WorkflowTaskDeps, bot: BotTaskDeps):
     RestoreBucket: w(restoreBucket),
     CloseIncident: w(closeIncident),
     Compensate: w(compensate),
+    WriteReport: w(writeReport),
     Notify: b(notify),
     RequestApproval: b(requestApproval),
     Escalate: b(escalate),

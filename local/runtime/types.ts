@@ -34,6 +34,8 @@ export interface OfflineStack {
    * of one post (first take to slot, across refusals, retries and deferrals), takes handed back to the workflow.
    */
   readonly pace: { posts: number; maxQueueMs: number; refusals: number };
+  /** Every EMF document the workflow emitted (WriteReport's incident metrics), in order. */
+  readonly metrics: readonly import('./metrics').EmfDocument[];
   /** Each task's `run`, bound to this stack's deps (what the engine invokes): to re-run a task as a retry would. */
   readonly tasks: LocalTaskHandlers;
   /** The EventBridge path: one raw event (GuardDuty / Security Hub) through intake → ledger → StartExecution. */

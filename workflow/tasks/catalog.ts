@@ -255,6 +255,14 @@ export const TASKS = {
     ],
     timeoutSeconds: 30,
   },
+  WriteReport: {
+    entry: 'workflow/tasks/write-report.ts',
+    owner: 'workflow',
+    // No member-account action: it reads the ledger and writes the report to the evidence bucket in Airlock's own
+    // account (Object Lock, `incidents/<id>/report/…`; granted by EvidenceStore.grantReportWrite).
+    actions: [],
+    timeoutSeconds: 30,
+  },
   Notify: {
     entry: 'bot/tasks/notify.ts',
     owner: 'bot',

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { MetricsLogger } from 'aws-embedded-metrics';
 import type { ClientFactory } from '../aws/clients';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
@@ -19,6 +20,11 @@ export interface WorkflowTaskDeps {
    * STS GetCallerIdentity once per container; drills: the simulated home caller. Unset: the writer is unrecorded.
    */
   evidenceWriter?: () => Promise<string>;
+  /**
+   * A fresh EMF metrics logger per use. Unset: aws-embedded-metrics' logger for the detected environment (in Lambda,
+   * stdout, which CloudWatch Logs turns into metrics). Drills pass one whose sink is the task logger.
+   */
+  metrics?: () => MetricsLogger;
 }
 
 /** A task: parse input, call the domain with injected clients, return typed output. */

@@ -184,3 +184,106 @@ describe('the workflow definition (workflow/definition.asl.json)', () => {
     expect(() => renderDefinition({})).toThrow(/has no value/);
   });
 });
+
+/** The states a state may go to next (Next, Default, Choice rules, Catch). */
+function successors(s: State): string[] {
+  return [
+    s.Next,
+    s.Default,
+    ...((s.Choices as { Next: string }[]) ?? []).map((c) => c.Next),
+    ...((s.Catch as { Next: string }[]) ?? []).map((c) => c.Next),
+  ].filter((n): n is string => typeof n === 'string');
+}
+
+/** States reachable from StartAt without entering any of `avoid`. */
+function reachableAvoiding(avoid: ReadonlySet<string>): Set<string> {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name) || avoid.has(name)) return;
+    seen.add(name);
+    const s = rendered.States[name];
+    if (s) successors(s).forEach(visit);
+  };
+  visit(rendered.StartAt);
+  return seen;
+}
+
+describe('the incident report in the flow', () => {
+  const CLOSES = ['ResolveIncident', 'CloseRestored', 'CloseUnresolved', 'CloseNotified'];
+  const FINAL_NOTICES = [
+    'NotifyResolved',
+    'NotifyRestored',
+    'NotifyUnresolved',
+    'NotifyFailed',
+    'NotifyReport',
+  ];
+
+  it('goes from every close to WriteReport (a failed close to Compensate first), and from Compensate only to WriteReport', () => {
+    for (const name of CLOSES) {
+      const state = rendered.States[name];
+      expect(state?.Next).toBe('WriteReport');
+      for (const next of successors(state as State)) expect(['WriteReport', 'Compensate']).toContain(next);
+    }
+    expect(new Set(successors(rendered.States.Compensate as State))).toEqual(new Set(['WriteReport']));
+  });
+
+  it('reaches no final notice and no end (Done, ContainmentFailed) without passing WriteReport', () => {
+    const withoutReport = reachableAvoiding(new Set(['WriteReport', 'ReportFailed']));
+    for (const name of [...FINAL_NOTICES, 'Done', 'ContainmentFailed', 'AfterReport']) {
+      expect({ name, reachable: withoutReport.has(name) }).toEqual({ name, reachable: false });
+    }
+    // …and every final notice is reached once WriteReport is allowed.
+    const all = reachableAvoiding(new Set());
+    for (const name of FINAL_NOTICES) expect(all.has(name)).toBe(true);
+  });
+
+  it('never blocks the close: a failed write lands at $.report, is audited by ReportFailed, and the notice follows', () => {
+    const write = rendered.States.WriteReport as State;
+    expect(taskKey(write)).toBe('WriteReport');
+    expect(write.ResultPath).toBe('$.report');
+    expect(write.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.report', Next: 'ReportFailed' },
+    ]);
+    // S3 throttling / 5xx (ThrottledError, TransientAwsError) and Lambda errors are retried, with bounded attempts.
+    const retried = ((write.Retry as { ErrorEquals: string[]; MaxAttempts: number }[]) ?? []).flatMap((r) => {
+      expect(r.MaxAttempts).toBeLessThanOrEqual(8);
+      return r.ErrorEquals;
+    });
+    expect(retried).toEqual(
+      expect.arrayContaining([
+        'ThrottledError',
+        'TransientAwsError',
+        'Lambda.ServiceException',
+        'States.Timeout',
+      ]),
+    );
+    const failed = rendered.States.ReportFailed as State;
+    expect(taskKey(failed)).toBe('WriteReport');
+    expect(failed.Parameters).toMatchObject({ 'failure.$': '$.report', 'executionId.$': '$$.Execution.Id' });
+    expect(new Set(successors(failed))).toEqual(new Set(['AfterReport']));
+    expect(write.Next).toBe('AfterReport');
+  });
+
+  it('chooses the notice from the close: failure first, then the recorded status, notify-only by default', () => {
+    const choice = rendered.States.AfterReport as State & { Choices: Record<string, unknown>[] };
+    expect(choice.Choices[0]).toEqual({ Variable: '$.error', IsPresent: true, Next: 'NotifyFailed' });
+    const byStatus = Object.fromEntries(
+      choice.Choices.slice(1).map((c) => {
+        const and = c.And as { Variable: string; StringEquals?: string; IsPresent?: boolean }[];
+        expect(and[0]).toEqual({ Variable: '$.results.close.status', IsPresent: true });
+        return [and[1]?.StringEquals, c.Next];
+      }),
+    );
+    expect(byStatus).toEqual({
+      RESOLVED: 'NotifyResolved',
+      RESTORED: 'NotifyRestored',
+      ESCALATED_UNRESOLVED: 'NotifyUnresolved',
+    });
+    expect(choice.Default).toBe('NotifyReport');
+    expect(rendered.States.NotifyReport?.Parameters).toEqual({
+      'incidentId.$': '$.incidentId',
+      phase: 'report',
+    });
+    expect(rendered.States.NotifyReport?.Next).toBe('Done');
+  });
+});

@@ -5,6 +5,23 @@ import type { IncidentReport } from './report/schema';
 
 export const METRICS_NAMESPACE = 'Airlock';
 
+/**
+ * The metric names and dimension sets emitIncidentMetrics writes (the dashboard in infra/lib/incident-dashboard.ts
+ * reads exactly these). Each incident is written under three dimension sets: {Route, Outcome}, {Outcome} (incidents
+ * per day by outcome) and {Route} (percentiles and rates per route; a percentile cannot be summed across
+ * dimension values, so the route is the coarsest set kept).
+ */
+export const INCIDENT_METRICS = {
+  incidents: 'Incidents',
+  timeToContain: 'TimeToContainSeconds',
+  timeToDecision: 'TimeToDecisionSeconds',
+  decisions: 'Decisions',
+  rejects: 'Rejects',
+  escalated: 'Escalated',
+  failed: 'Failed',
+} as const;
+export const INCIDENT_DIMENSION_SETS = [['Route', 'Outcome'], ['Outcome'], ['Route']] as const;
+
 /** The figures one closed incident contributes to the SOC's numbers (metrics and /ir stats). */
 export interface IncidentMeasures {
   incidentId: string;
@@ -39,23 +56,36 @@ export function incidentMeasures(report: IncidentReport): IncidentMeasures {
 
 /**
  * Emits one incident's close metrics in CloudWatch embedded metric format (aws-embedded-metrics): namespace
- * Airlock, one dimension set {Route, Outcome}; TimeToContainSeconds and TimeToDecisionSeconds (only when measured),
- * Escalated and Failed (0/1). The incident id, decision, decider and failed step are properties (searchable in
- * Logs Insights, not dimensions). `metrics` defaults to the library's logger for the detected environment (in
- * Lambda: stdout, which CloudWatch Logs turns into metrics).
+ * Airlock, dimension sets INCIDENT_DIMENSION_SETS; Incidents (1), TimeToContainSeconds and TimeToDecisionSeconds
+ * (only when measured), Decisions and Rejects (0/1: the false-positive rate is Rejects ÷ Decisions), Escalated and
+ * Failed (0/1). The incident id, decision, decider and failed step are properties (searchable in Logs Insights,
+ * not dimensions). `metrics` defaults to the library's logger for the detected environment (in Lambda: stdout,
+ * which CloudWatch Logs turns into metrics). Call it once per incident (WriteReport guards it with the ledger).
  */
 export async function emitIncidentMetrics(
   measures: IncidentMeasures,
   metrics: MetricsLogger = createMetricsLogger(),
 ): Promise<void> {
   metrics.setNamespace(METRICS_NAMESPACE);
-  metrics.setDimensions({ Route: measures.route, Outcome: measures.outcome });
+  // No default dimensions (ServiceName, ServiceType, LogGroup): the dashboard names exactly these sets.
+  metrics.setDimensions(
+    [
+      { Route: measures.route, Outcome: measures.outcome },
+      { Outcome: measures.outcome },
+      { Route: measures.route },
+    ],
+    false,
+  );
+  const m = INCIDENT_METRICS;
+  metrics.putMetric(m.incidents, 1, Unit.Count);
   if (measures.timeToContainSeconds !== null)
-    metrics.putMetric('TimeToContainSeconds', measures.timeToContainSeconds, Unit.Seconds);
+    metrics.putMetric(m.timeToContain, measures.timeToContainSeconds, Unit.Seconds);
   if (measures.timeToDecisionSeconds !== null)
-    metrics.putMetric('TimeToDecisionSeconds', measures.timeToDecisionSeconds, Unit.Seconds);
-  metrics.putMetric('Escalated', measures.escalated ? 1 : 0, Unit.Count);
-  metrics.putMetric('Failed', measures.outcome === 'FAILED' ? 1 : 0, Unit.Count);
+    metrics.putMetric(m.timeToDecision, measures.timeToDecisionSeconds, Unit.Seconds);
+  metrics.putMetric(m.decisions, measures.decision ? 1 : 0, Unit.Count);
+  metrics.putMetric(m.rejects, measures.decision === 'reject' ? 1 : 0, Unit.Count);
+  metrics.putMetric(m.escalated, measures.escalated ? 1 : 0, Unit.Count);
+  metrics.putMetric(m.failed, measures.outcome === 'FAILED' ? 1 : 0, Unit.Count);
   metrics.setProperty('incidentId', measures.incidentId);
   metrics.setProperty('closedAt', measures.closedAt);
   if (measures.decision) metrics.setProperty('decision', measures.decision);

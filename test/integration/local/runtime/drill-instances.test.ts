@@ -71,6 +71,8 @@ const LEFT_BY_AIRLOCK = [
   /\.ec2\.snapshots\.snap-[0-9a-f]+: added /,
   /\.ssm\.commands\.[0-9a-f-]+: added /,
   /buckets\.airlock-evidence[^.]*\.objects\./,
+  // Every version of the evidence objects and the incident report (versioned, Object Lock).
+  /buckets\.airlock-evidence[^.]*\.versions\b/,
 ];
 
 beforeAll(() => configureAwsRetry({ baseDelayMs: 0, maxDelayMs: 0 }));

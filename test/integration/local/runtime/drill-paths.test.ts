@@ -44,6 +44,8 @@ const LEFT_BY_AIRLOCK = [
   /\.ec2\.snapshots\.snap-[0-9a-f]+: added /,
   /\.ssm\.commands\.[0-9a-f-]+: added /,
   /buckets\.airlock-evidence[^.]*\.objects\./,
+  // Every version of the evidence objects and the incident report (versioned, Object Lock).
+  /buckets\.airlock-evidence[^.]*\.versions\b/,
 ];
 
 const visited = new Set<string>();
@@ -176,6 +178,8 @@ describe('drill paths: EC2', () => {
       'NotifyContained',
       'RequestApproval',
       'ResolveIncident',
+      'WriteReport',
+      'AfterReport',
       'NotifyResolved',
       'Done',
     ]);
@@ -190,10 +194,12 @@ describe('drill paths: EC2', () => {
   it('reject: restores the instance exactly to its pre-incident state', async () => {
     const run = await drill(EC2, 'reject');
     expect(run).toMatchObject({ status: 'RESTORED', executionStatus: 'SUCCEEDED' });
-    expect(run.statesVisited.slice(-5)).toEqual([
+    expect(run.statesVisited.slice(-7)).toEqual([
       'Restore',
       'RestoreEc2',
       'CloseRestored',
+      'WriteReport',
+      'AfterReport',
       'NotifyRestored',
       'Done',
     ]);
@@ -232,10 +238,12 @@ describe('drill paths: EC2', () => {
     const run = await drill(EC2, 'timeout');
     expect(run).toMatchObject({ status: 'ESCALATED_UNRESOLVED', executionStatus: 'SUCCEEDED' });
     const escalated = run.statesVisited.indexOf('Escalate');
-    expect(run.statesVisited.slice(escalated - 1, escalated + 5)).toEqual([
+    expect(run.statesVisited.slice(escalated - 1, escalated + 7)).toEqual([
       'RequestApproval',
       'Escalate',
       'CloseUnresolved',
+      'WriteReport',
+      'AfterReport',
       'NotifyUnresolved',
       'WaitToRemindLead',
       'RemindLead',
@@ -313,9 +321,11 @@ describe('drill paths: EC2', () => {
       prepare: failOnce('ec2', 'CreateTags', 'UnauthorizedOperation'),
     });
     expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
-    expect(run.statesVisited.slice(-4)).toEqual([
+    expect(run.statesVisited.slice(-6)).toEqual([
       'TagInstance',
       'Compensate',
+      'WriteReport',
+      'AfterReport',
       'NotifyFailed',
       'ContainmentFailed',
     ]);
@@ -510,9 +520,48 @@ describe('drill paths: IAM and S3', () => {
   it('notify only: an ACTOR finding changes nothing and is posted', async () => {
     const run = await drill(ACTOR, 'approve');
     expect(run).toMatchObject({ route: 'notify', status: 'NOTIFIED' });
-    expect(run.statesVisited).toEqual(['Announce', 'Route', 'CloseNotified', 'Done']);
-    expect(run.stack.sim.mutations()).toEqual([]);
+    expect(run.statesVisited).toEqual([
+      'Announce',
+      'Route',
+      'CloseNotified',
+      'WriteReport',
+      'AfterReport',
+      'NotifyReport',
+      'Done',
+    ]);
+    // Nothing changed but the incident report, written to the evidence bucket.
+    expect(
+      run.stack.sim
+        .mutations()
+        .map((c) => `${c.operation} ${(c.input as { Key?: string }).Key ?? ''}`)
+        .filter((m) => !/^PutObject incidents\/[^/]+\/report\//.test(m)),
+    ).toEqual([]);
     expect(run.slack.some((m) => m.method === 'chat.postMessage')).toBe(true);
+  });
+});
+
+describe('drill paths: the incident report', () => {
+  it('a report write that keeps failing (S3 5xx): ReportFailed audits it, and the resolved notice still follows', async () => {
+    let sim: OfflineStack['sim'] | undefined;
+    const run = await drill(EC2, 'approve', {
+      prepare: (stack) => {
+        sim = stack.sim;
+      },
+      onTask: (t) => {
+        if (t.key === 'CloseIncident')
+          sim?.faults.error5xx({ service: 's3', operation: 'PutObject', rate: 1 });
+      },
+    });
+    expect(run).toMatchObject({ status: 'RESOLVED', executionStatus: 'SUCCEEDED' });
+    expect(run.statesVisited.slice(-5)).toEqual([
+      'WriteReport',
+      'ReportFailed',
+      'AfterReport',
+      'NotifyResolved',
+      'Done',
+    ]);
+    const audit = await run.stack.ledger.listAudit(run.incidentId ?? '');
+    expect(audit.filter((e) => e.action === 'report-failed')).toHaveLength(1);
   });
 });
 

@@ -14,5 +14,5 @@ export {
   type StoreReportInput,
   storeIncidentReport,
 } from './store';
-export { REPORT_AUDIT_ACTION } from './timeline';
-export { type WriteReportDeps, writeIncidentReport } from './write';
+export { METRICS_AUDIT_ACTION, REPORT_AUDIT_ACTION, REPORT_FAILED_AUDIT_ACTION } from './timeline';
+export { buildFinalReport, storeBuiltReport, type WriteReportDeps, writeIncidentReport } from './write';

@@ -40,6 +40,8 @@ export interface StoredReport {
   markdownKey: string;
   /** SHA-256 (hex) of the JSON rendering. */
   sha256: string;
+  /** Size of the JSON rendering in bytes. */
+  bytes: number;
   /** 1 for the first report of the incident, +1 for each report with different content. */
   version: number;
   /** The S3 version id of the JSON object; null when S3 answers none (an unversioned bucket). */
@@ -157,6 +159,7 @@ export async function storeIncidentReport(s3: S3Client, input: StoreReportInput)
     key: `${stem}.json`,
     markdownKey: `${stem}.md`,
     sha256,
+    bytes: Buffer.byteLength(json, 'utf8'),
     version,
     versionId: written.versionId,
     created: written.created,

@@ -5,9 +5,21 @@ import type { TimelineEntry, TimelineKind } from './schema';
 
 /** Audit actions that record the report itself: never part of the report (it cannot contain its own hash). */
 export const REPORT_AUDIT_ACTION = 'report-written';
+/** A report write that failed after the workflow's retries (WriteReport's ReportFailed state). */
+export const REPORT_FAILED_AUDIT_ACTION = 'report-failed';
+/** The incident's close metrics were emitted (once per incident). */
+export const METRICS_AUDIT_ACTION = 'metrics-emitted';
 
-/** Audit actions that are not timeline events of their own (their content lands elsewhere in the report). */
-const NOT_IN_TIMELINE = new Set([REPORT_AUDIT_ACTION, 'evidence-overflow']);
+/**
+ * Audit actions that are not timeline events of their own: the report's own records (recording one must never
+ * change the report, or every regeneration would give a new version) and evidence overflow (in `evidence`).
+ */
+const NOT_IN_TIMELINE = new Set([
+  REPORT_AUDIT_ACTION,
+  REPORT_FAILED_AUDIT_ACTION,
+  METRICS_AUDIT_ACTION,
+  'evidence-overflow',
+]);
 
 const SLACK_OTHER = new Set(['decision-duplicate', 'decision-expired', 'decision-delivery-failed']);
 const NOTIFICATION = new Set([

@@ -19,6 +19,15 @@ export interface WriteReportDeps {
   lockMode?: 'GOVERNANCE' | 'COMPLIANCE';
 }
 
+/** Reads the ledger and builds the report of a final incident (ReportNotFinalError otherwise). No write. */
+export async function buildFinalReport(ledger: Ledger, incidentId: string): Promise<IncidentReport> {
+  const input = await loadReportInput(ledger, incidentId);
+  if (!TERMINAL_STATUSES.has(input.incident.status)) {
+    throw new ReportNotFinalError(`incident ${incidentId} is ${input.incident.status}, not in a final state`);
+  }
+  return buildIncidentReport(input);
+}
+
 /**
  * The whole report path for one final incident: read the ledger, build the report, store it under Object Lock
  * (a new version only when the ledger changed) and record its hash (`report-written` audit event). Safe to rerun.
@@ -28,11 +37,16 @@ export async function writeIncidentReport(
   deps: WriteReportDeps,
   incidentId: string,
 ): Promise<{ report: IncidentReport; stored: StoredReport }> {
-  const input = await loadReportInput(deps.ledger, incidentId);
-  if (!TERMINAL_STATUSES.has(input.incident.status)) {
-    throw new ReportNotFinalError(`incident ${incidentId} is ${input.incident.status}, not in a final state`);
-  }
-  const report = buildIncidentReport(input);
+  const report = await buildFinalReport(deps.ledger, incidentId);
+  return { report, stored: await storeBuiltReport(deps, incidentId, report) };
+}
+
+/** Stores an already built report (storeIncidentReport) and records it (recordReportWritten). */
+export async function storeBuiltReport(
+  deps: WriteReportDeps,
+  incidentId: string,
+  report: IncidentReport,
+): Promise<StoredReport> {
   const now = deps.clock.now();
   const stored = await storeIncidentReport(deps.s3, {
     bucket: deps.evidenceBucket,
@@ -43,5 +57,5 @@ export async function writeIncidentReport(
     now,
   });
   await recordReportWritten(deps.ledger, incidentId, deps.evidenceBucket, stored, now);
-  return { report, stored };
+  return stored;
 }

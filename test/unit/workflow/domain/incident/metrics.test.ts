@@ -32,7 +32,7 @@ function capturingLogger(): { logger: MetricsLogger; documents: Record<string, u
 }
 
 describe('emitIncidentMetrics', () => {
-  it('emits one EMF document: namespace Airlock, dimensions Route/Outcome, the four metrics', async () => {
+  it('emits one EMF document: namespace Airlock, dimension sets {Route, Outcome}, {Outcome}, {Route}, seven metrics', async () => {
     const { logger, documents } = capturingLogger();
     await emitIncidentMetrics(incidentMeasures(buildIncidentReport(rejectedLedger())), logger);
     expect(documents).toHaveLength(1);
@@ -44,10 +44,13 @@ describe('emitIncidentMetrics', () => {
     }[];
     expect(doc._aws.CloudWatchMetrics).toHaveLength(1);
     expect(directive?.Namespace).toBe('Airlock');
-    expect(directive?.Dimensions).toEqual([['Route', 'Outcome']]);
+    expect(directive?.Dimensions).toEqual([['Route', 'Outcome'], ['Outcome'], ['Route']]);
     expect([...(directive?.Metrics ?? [])].sort((a, b) => a.Name.localeCompare(b.Name))).toEqual([
+      { Name: 'Decisions', Unit: 'Count' },
       { Name: 'Escalated', Unit: 'Count' },
       { Name: 'Failed', Unit: 'Count' },
+      { Name: 'Incidents', Unit: 'Count' },
+      { Name: 'Rejects', Unit: 'Count' },
       { Name: 'TimeToContainSeconds', Unit: 'Seconds' },
       { Name: 'TimeToDecisionSeconds', Unit: 'Seconds' },
     ]);
@@ -56,6 +59,9 @@ describe('emitIncidentMetrics', () => {
       Outcome: 'RESTORED',
       TimeToContainSeconds: 120,
       TimeToDecisionSeconds: 900,
+      Incidents: 1,
+      Decisions: 1,
+      Rejects: 1,
       Escalated: 0,
       Failed: 0,
       decision: 'reject',
@@ -65,7 +71,14 @@ describe('emitIncidentMetrics', () => {
   it('leaves out the times it has not measured, and counts the failure with its step', async () => {
     const { logger, documents } = capturingLogger();
     await emitIncidentMetrics(incidentMeasures(buildIncidentReport(failedLedger())), logger);
-    expect(documents[0]).toMatchObject({ Outcome: 'FAILED', Failed: 1, failedStep: 'snapshot-volumes' });
+    expect(documents[0]).toMatchObject({
+      Outcome: 'FAILED',
+      Incidents: 1,
+      Decisions: 0,
+      Rejects: 0,
+      Failed: 1,
+      failedStep: 'snapshot-volumes',
+    });
     expect(documents[0]).not.toHaveProperty('TimeToDecisionSeconds');
   });
 });

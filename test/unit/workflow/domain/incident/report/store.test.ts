@@ -207,6 +207,7 @@ describe('writeIncidentReport', () => {
     const base = {
       key: 'k',
       markdownKey: 'm',
+      bytes: 1,
       version: 1,
       versionId: null,
       created: true,
