@@ -5,6 +5,7 @@ import { summarizeEstate } from './estate';
 import type { ChangeFeed } from './events';
 import { IncidentTracker } from './incidents';
 import type { WorkspaceStack } from './port';
+import { fileView, metricsView, reportJson, reportView } from './reports';
 import { asNewFinding, type Sample } from './samples';
 import { sendClick, sendSlashCommand } from './slack-actions';
 import { slackViewFor } from './slack-view';
@@ -30,6 +31,8 @@ export class ApiError extends Error {
 const UserId = z.string().regex(/^U[A-Z0-9]{2,20}$/, 'a Slack user id (U…)');
 const ChannelId = z.string().regex(/^[CDG][A-Z0-9]{2,30}$/, 'a Slack channel id (C… or D…)');
 const SlackTs = z.string().regex(/^\d{9,11}\.\d{6}$/, 'a Slack message ts');
+const FileId = z.string().regex(/^F[A-Z0-9]{2,30}$/, 'a Slack file id (F…)');
+const StatsWindowSchema = z.enum(['7d', '30d']);
 const IncidentId = z.string().regex(/^inc-[0-9a-z-]{1,64}$/, 'an incident id (inc-…)');
 
 export const SlashSchema = z.object({
@@ -166,6 +169,28 @@ export class WorkspaceApi {
     const view = await this.incidents.view(id);
     if (!view) throw new ApiError(404, `no incident ${id}`, 'incidentId');
     return { status: 200, body: view };
+  }
+
+  /** The incident's latest report (Markdown, verified against the ledger), for the Report view. */
+  async report(idParam: string): Promise<ApiResponse> {
+    const id = parse(IncidentId, idParam, 'incidentId');
+    return { status: 200, body: await reportView(this.stack, id) };
+  }
+
+  /** The report's JSON rendering as stored. */
+  async reportJson(idParam: string): Promise<Buffer> {
+    return reportJson(this.stack, parse(IncidentId, idParam, 'incidentId'));
+  }
+
+  /** A file shared in the fake Slack (a report uploaded into a thread). */
+  file(idParam: string): ApiResponse {
+    return { status: 200, body: fileView(this.stack, parse(FileId, idParam, 'fileId')) };
+  }
+
+  /** The Metrics view: socStats over the drill's closed incidents. */
+  async metrics(windowParam: string | null): Promise<ApiResponse> {
+    const window = parse(StatsWindowSchema, windowParam ?? '7d', 'window');
+    return { status: 200, body: await metricsView(this.stack, window) };
   }
 
   estate(): ApiResponse {

@@ -12,5 +12,6 @@ export function fromOfflineStack(stack: OfflineStack): WorkspaceStack {
     bot: stack.bot,
     settings: stack.settings,
     inject: (raw) => stack.inject(raw),
+    reports: { s3: stack.sim.clients().s3, evidenceBucket: stack.settings.workflow.evidenceBucket },
   };
 }

@@ -1,3 +1,4 @@
+import type { ReportStorage } from '../../bot/report/stored';
 import type { SlackSettings } from '../../workflow/config';
 import type { AcceptResult } from '../../workflow/intake/service';
 import type { Ledger } from '../../workflow/ledger/ledger';
@@ -12,7 +13,12 @@ import type { EstateState } from './estate';
  */
 export interface WorkspaceStack {
   clock: { now(): Date; readonly scale: number; fastForward(ms: number): Promise<number> };
-  ledger: Pick<Ledger, 'getIncident' | 'listOpenIncidents' | 'listAudit' | 'getApproval'>;
+  ledger: Pick<
+    Ledger,
+    'getIncident' | 'listOpenIncidents' | 'listAudit' | 'getApproval' | 'listClosedIncidents'
+  >;
+  /** The evidence bucket's reports (the Report view reads them); unset = no reports in this drill. */
+  reports?: Pick<ReportStorage, 's3' | 'evidenceBucket'>;
   engine: Pick<LocalEngine, 'list' | 'describe' | 'history' | 'transitionCount'> & EngineEvents;
   slack: FakeSlackApi;
   /** A plain-data copy of the simulated estate. */

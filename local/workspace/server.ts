@@ -8,6 +8,7 @@ import type { FakeChange } from '../slack/fake-api';
 import { ApiError, type ApiResponse, WorkspaceApi } from './api';
 import { ChangeFeed } from './events';
 import type { WorkspaceStack } from './port';
+import { NoReportError } from './reports';
 import { loadSamples, type Sample } from './samples';
 import { BotRefusedError, NotFoundError } from './slack-actions';
 
@@ -20,6 +21,18 @@ const STATIC: Record<string, { file: string; type: string }> = {
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/styles.css': { file: 'styles.css', type: 'text/css; charset=utf-8' },
+};
+
+/** uPlot, the Metrics view's charting library, served from node_modules (no CDN). */
+const VENDOR: Record<string, { file: string; type: string }> = {
+  '/vendor/uPlot.iife.min.js': {
+    file: require.resolve('uplot/dist/uPlot.iife.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
+  '/vendor/uPlot.min.css': {
+    file: require.resolve('uplot/dist/uPlot.min.css'),
+    type: 'text/css; charset=utf-8',
+  },
 };
 
 const SECURITY_HEADERS = {
@@ -128,10 +141,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
     });
     return;
   }
-  const page = STATIC[path];
+  const page = STATIC[path] ?? VENDOR[path];
   if (page) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET');
-    const content = await readFile(join(PUBLIC_DIR, page.file));
+    const content = await readFile(VENDOR[path] ? page.file : join(PUBLIC_DIR, page.file));
     res.writeHead(200, { 'content-type': page.type, 'cache-control': 'no-cache', ...SECURITY_HEADERS });
     res.end(req.method === 'HEAD' ? undefined : content);
     return;
@@ -149,6 +162,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
     if (path === '/api/events') {
       if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
       ctx.feed.subscribe(res);
+      return;
+    }
+    const json = /^\/api\/incidents\/([^/]+)\/report\.json$/.exec(path);
+    if (json?.[1]) {
+      if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
+      const body = await ctx.api.reportJson(decodeURIComponent(json[1]));
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        ...SECURITY_HEADERS,
+      });
+      res.end(body);
       return;
     }
     sendJson(res, await route(req, path, url, ctx));
@@ -184,6 +209,19 @@ async function route(req: IncomingMessage, path: string, url: URL, ctx: Context)
       return api.inject(await post());
     case '/api/fast-forward':
       return api.fastForward(await post());
+    case '/api/metrics':
+      get();
+      return api.metrics(url.searchParams.get('window'));
+  }
+  const report = /^\/api\/incidents\/([^/]+)\/report$/.exec(path);
+  if (report?.[1]) {
+    get();
+    return api.report(decodeURIComponent(report[1]));
+  }
+  const file = /^\/api\/files\/([^/]+)$/.exec(path);
+  if (file?.[1]) {
+    get();
+    return api.file(decodeURIComponent(file[1]));
   }
   const incident = /^\/api\/incidents\/([^/]+)$/.exec(path);
   if (incident?.[1]) {
@@ -197,7 +235,7 @@ function knownError(error: unknown): ApiResponse | undefined {
   if (error instanceof ApiError) {
     return { status: error.status, body: { error: error.message, field: error.field } };
   }
-  if (error instanceof NotFoundError) {
+  if (error instanceof NotFoundError || error instanceof NoReportError) {
     return { status: 404, body: { error: error.message, field: error.field } };
   }
   if (error instanceof BotRefusedError) {

@@ -28,6 +28,8 @@ export interface MessageView {
   threadTs?: string;
   replyCount: number;
   edited: boolean;
+  /** Files shared with the message (a report uploaded into the thread). */
+  files?: { id: string; name: string; title: string; size: number }[];
 }
 
 export interface EphemeralView {
@@ -68,6 +70,9 @@ function messageView(m: FakeMessage): MessageView {
     ...(m.threadTs ? { threadTs: m.threadTs } : {}),
     replyCount: m.replies.length,
     edited: m.edits > 0,
+    ...(m.files?.length
+      ? { files: m.files.map((f) => ({ id: f.id, name: f.name, title: f.title, size: f.size })) }
+      : {}),
   };
 }
 

@@ -237,6 +237,12 @@ function renderMessage(m, options = {}) {
   }
   const author = userById(m.user);
   const isBot = author?.role === 'bot';
+  const files = (m.files || [])
+    .map(
+      (f) =>
+        `<button type="button" class="file" data-file="${esc(f.id)}" data-focus-key="file/${esc(f.id)}"><span aria-hidden="true">📄</span> ${esc(f.name)} <span class="subtle">${esc(f.size)} bytes</span></button>`,
+    )
+    .join('');
   const replies =
     options.showReplies && m.replyCount
       ? `<button type="button" class="replies" data-open-thread="${esc(m.channel)}" data-ts="${esc(m.ts)}" data-focus-key="replies/${esc(m.ts)}">${m.replyCount} ${m.replyCount === 1 ? 'reply' : 'replies'}</button>`
@@ -246,7 +252,7 @@ function renderMessage(m, options = {}) {
     <div class="msg-body">
       <div class="meta"><strong>${esc(isBot ? 'Airlock' : author?.realName || m.user)}</strong>${isBot ? ' <span class="app-badge">APP</span>' : ''}
         <span class="time">${tsTime(m.ts)}</span>${m.edited ? ' <span class="subtle">(edited)</span>' : ''}</div>
-      ${body}${replies}
+      ${body}${files ? `<div class="files">${files}</div>` : ''}${replies}
     </div></li>`;
 }
 
@@ -477,6 +483,7 @@ function renderIncident() {
   );
   $('incident-detail').innerHTML = `
     <h3 class="incident-title">${esc(i.incidentId)} ${statusBadge(i.status)}</h3>
+    <p><button type="button" class="link-button" data-report="${esc(i.incidentId)}">Open report</button></p>
     <p class="incident-meta">${esc(i.request.severity.label)} ${esc(i.request.severity.value)} · <code>${esc(i.request.type)}</code> · route ${esc(i.route)}</p>
     <h4>Decision</h4>${decisionLines(view)}
     <h4>Estate before and after</h4>${renderEstateComparison(view.estate)}
@@ -609,6 +616,8 @@ async function load() {
   if (app.tab === 'estate') extra.push(api('/api/estate').then((e) => (app.estate = e)));
   await Promise.all(extra);
   render();
+  // The figures follow the drill: re-read them when something moved while the Metrics view is open.
+  if (app.tab === 'metrics') await loadMetrics();
 }
 
 /** One refresh at a time; changes that arrive meanwhile trigger exactly one more. */
@@ -704,6 +713,7 @@ function selectTab(name, focus) {
     $(tab.getAttribute('aria-controls')).hidden = !selected;
     if (selected && focus) tab.focus();
   }
+  if (name === 'metrics') loadMetrics();
   if (name === 'estate')
     api('/api/estate')
       .then((e) => {
@@ -711,6 +721,194 @@ function selectTab(name, focus) {
         renderEstate();
       })
       .catch((error) => toast(error.message));
+}
+
+// ── report and metrics ────────────────────────────────────────────────────────────────────────────────────
+
+/** Markdown shown as preformatted text: every line escaped; headings only get a class (no HTML from the file). */
+function markdownHtml(text) {
+  const lines = String(text ?? '')
+    .split('\n')
+    .map((line) => {
+      const heading = /^(#{1,6})\s/.exec(line);
+      return heading ? `<span class="md-h md-h${heading[1].length}">${esc(line)}</span>` : esc(line);
+    });
+  return `<pre class="report-md">${lines.join('\n')}</pre>`;
+}
+
+function showReport(html) {
+  $('report-view').innerHTML = html;
+  selectTab('report');
+  $('report-title').focus();
+}
+
+async function openReport(incidentId) {
+  try {
+    const r = await api(`/api/incidents/${encodeURIComponent(incidentId)}/report`);
+    $('report-title').textContent = `Report v${r.version} · ${r.incidentId}`;
+    showReport(`<p class="report-meta">SHA-256 (JSON, checked against the ledger) <code>${esc(r.sha256)}</code></p>
+      <p><a href="${esc(r.jsonUrl)}" target="_blank" rel="noopener">JSON rendering</a> · written ${esc(hhmm(r.writtenAt))}</p>
+      ${markdownHtml(r.markdown)}`);
+  } catch (error) {
+    $('report-title').textContent = 'Report';
+    showReport(`<p><strong>No report</strong>: ${esc(error.message)}</p>`);
+  }
+}
+
+async function openFile(fileId) {
+  try {
+    const f = await api(`/api/files/${encodeURIComponent(fileId)}`);
+    $('report-title').textContent = f.title || f.name;
+    showReport(
+      `<p class="report-meta"><code>${esc(f.name)}</code> · ${esc(f.size)} bytes · shared in Slack</p>${markdownHtml(f.text)}`,
+    );
+  } catch (error) {
+    toast(error.message);
+  }
+}
+
+const OUTCOME_COLORS = {
+  RESOLVED: '#2e7d32',
+  RESTORED: '#1565c0',
+  ESCALATED_UNRESOLVED: '#ef6c00',
+  FAILED: '#c62828',
+  NOTIFIED: '#6a1b9a',
+  IGNORED: '#757575',
+};
+const charts = [];
+
+function daySeconds(date) {
+  return Date.parse(`${date}T00:00:00Z`) / 1000;
+}
+
+function chart(el, title, x, series, yLabel) {
+  const opts = {
+    title,
+    width: Math.max(300, el.clientWidth || 420),
+    height: 170,
+    scales: { x: { time: true } },
+    axes: [{}, { label: yLabel, size: 50 }],
+    series: [
+      {},
+      ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true } })),
+    ],
+  };
+  charts.push(new uPlot(opts, [x, ...series.map((s) => s.values)], el));
+}
+
+function fmtSeconds(s) {
+  return s === null || s === undefined ? '—' : duration(s * 1000);
+}
+
+function renderMetrics(view) {
+  for (const c of charts.splice(0)) c.destroy();
+  const st = view.stats;
+  const outcomes = Object.keys(st.byOutcome).sort();
+  const rows = [
+    ['Incidents closed', String(st.incidents)],
+    ...outcomes.map((o) => [`  ${o}`, String(st.byOutcome[o])]),
+    [
+      'Time to contain p50 / p90',
+      `${fmtSeconds(st.timeToContainSeconds.p50)} / ${fmtSeconds(st.timeToContainSeconds.p90)}`,
+    ],
+    [
+      'Time to decision p50 / p90',
+      `${fmtSeconds(st.timeToDecisionSeconds.p50)} / ${fmtSeconds(st.timeToDecisionSeconds.p90)}`,
+    ],
+    [
+      'False-positive rate',
+      st.falsePositiveRate === null
+        ? 'no decisions'
+        : `${(st.falsePositiveRate * 100).toFixed(1)} % (${st.rejects} of ${st.decisions})`,
+    ],
+    ['Escalations', String(st.escalations)],
+    ['Failures', String(st.failures)],
+  ];
+  $('metrics-view').innerHTML = `${table(
+    ['Figure', 'Value'],
+    rows.map(
+      ([k, v]) => `<tr><th scope="row">${esc(k)}</th><td data-figure="${esc(k.trim())}">${esc(v)}</td></tr>`,
+    ),
+    `Figures, last ${st.window}`,
+  )}
+    <div class="chart" data-chart="incidents"></div>
+    <div class="chart" data-chart="contain"></div>
+    <div class="chart" data-chart="decision"></div>
+    <div class="chart" data-chart="false-positive"></div>
+    <div class="chart" data-chart="escalations"></div>`;
+  if (typeof uPlot === 'undefined') {
+    $('metrics-view').insertAdjacentHTML(
+      'beforeend',
+      '<p><strong>The charting library did not load.</strong></p>',
+    );
+    return;
+  }
+  const x = st.perDay.map((d) => daySeconds(d.date));
+  const el = (name) => document.querySelector(`[data-chart="${name}"]`);
+  const shown = outcomes.length ? outcomes : ['RESOLVED'];
+  chart(
+    el('incidents'),
+    'Incidents per day by outcome',
+    x,
+    shown.map((o) => ({
+      label: o,
+      color: OUTCOME_COLORS[o] || '#333',
+      values: st.perDay.map((d) => d.byOutcome[o] || 0),
+    })),
+    'incidents',
+  );
+  const days = view.days;
+  chart(
+    el('contain'),
+    'Time to contain (s)',
+    x,
+    [
+      { label: 'p50', color: '#1565c0', values: days.map((d) => d.ttcP50) },
+      { label: 'p90', color: '#90caf9', values: days.map((d) => d.ttcP90) },
+    ],
+    'seconds',
+  );
+  chart(
+    el('decision'),
+    'Time to decision (s)',
+    x,
+    [
+      { label: 'p50', color: '#6a1b9a', values: days.map((d) => d.ttdP50) },
+      { label: 'p90', color: '#ce93d8', values: days.map((d) => d.ttdP90) },
+    ],
+    'seconds',
+  );
+  chart(
+    el('false-positive'),
+    'False-positive rate (rejects ÷ decisions, %)',
+    x,
+    [
+      {
+        label: 'rate %',
+        color: '#ef6c00',
+        values: days.map((d) => (d.falsePositiveRate === null ? null : d.falsePositiveRate * 100)),
+      },
+    ],
+    '%',
+  );
+  chart(
+    el('escalations'),
+    'Escalations and failures',
+    x,
+    [
+      { label: 'escalations', color: '#ef6c00', values: days.map((d) => d.escalations) },
+      { label: 'failures', color: '#c62828', values: days.map((d) => d.failures) },
+    ],
+    'count',
+  );
+}
+
+async function loadMetrics() {
+  try {
+    renderMetrics(await api(`/api/metrics?window=${encodeURIComponent($('metrics-window').value)}`));
+  } catch (error) {
+    $('metrics-view').innerHTML = `<p><strong>No figures</strong>: ${esc(error.message)}</p>`;
+  }
 }
 
 async function openIncident(id) {
@@ -787,6 +985,8 @@ document.addEventListener('click', (event) => {
     openThread(d.openThread, d.ts);
   } else if (d.channel) selectChannel(d.channel);
   else if (d.incident) openIncident(d.incident);
+  else if (d.report) openReport(d.report);
+  else if (d.file) openFile(d.file);
   else if (d.dismiss) {
     app.dismissed.add(d.dismiss);
     render();
@@ -803,6 +1003,7 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('composer').addEventListener('submit', sendComposer);
   $('sample-select').addEventListener('change', renderSamples);
+  $('metrics-window').addEventListener('change', loadMetrics);
   $('inject-sample-form').addEventListener('submit', (event) => {
     event.preventDefault();
     inject({ sample: $('sample-select').value, fresh: $('sample-fresh').checked });

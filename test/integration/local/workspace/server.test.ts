@@ -331,6 +331,47 @@ describe('drill workspace server (fake stack)', () => {
     expect((await fetch(url('/api/state'))).status).toBe(200);
   });
 
+  it('serves uPlot from node_modules, a file shared in a thread, and the Metrics figures; refuses what is not there', async () => {
+    const js = await fetch(url('/vendor/uPlot.iife.min.js'));
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toContain('text/javascript');
+    expect(await js.text()).toContain('uPlot');
+    expect((await fetch(url('/vendor/uPlot.min.css'))).headers.get('content-type')).toContain('text/css');
+
+    const card = await botPost('chat.postMessage', { channel: CHANNELS.soc, text: 'card with report' });
+    const up = await botPost('files.getUploadURLExternal', { filename: 'inc-1-report-v1.md', length: 9 });
+    await fetch(String(up.upload_url), { method: 'POST', body: '# Report\n' });
+    await botPost('files.completeUploadExternal', {
+      files: [{ id: up.file_id }],
+      channel_id: CHANNELS.soc,
+      thread_ts: card.ts,
+      initial_comment: 'the report',
+    });
+    const state = (await (await fetch(url(`/api/state?user=${USERS.responder}`))).json()) as {
+      threads: Record<string, { files?: { id: string; name: string }[] }[]>;
+    };
+    expect(state.threads[`${CHANNELS.soc}/${card.ts}`]?.[0]?.files).toEqual([
+      expect.objectContaining({ id: up.file_id, name: 'inc-1-report-v1.md' }),
+    ]);
+    const file = (await (await fetch(url(`/api/files/${up.file_id}`))).json()) as { text: string };
+    expect(file.text).toBe('# Report\n');
+    expect((await fetch(url('/api/files/F0NOTHERE'))).status).toBe(404);
+    expect((await fetch(url('/api/files/not-a-file'))).status).toBe(400);
+
+    const metrics = (await (await fetch(url('/api/metrics?window=30d'))).json()) as {
+      stats: { window: string; incidents: number; perDay: unknown[] };
+      days: unknown[];
+    };
+    expect(metrics.stats).toMatchObject({ window: '30d', incidents: 0 });
+    expect(metrics.days).toHaveLength(metrics.stats.perDay.length);
+    expect((await fetch(url('/api/metrics?window=90d'))).status).toBe(400);
+    const none = await fetch(url('/api/incidents/inc-0000000000000009/report'));
+    expect(none.status).toBe(404);
+    expect(((await none.json()) as { error: string }).error).toContain(
+      'no report for inc-0000000000000009 yet',
+    );
+  });
+
   it('rejects requests addressed to another host name (DNS rebinding)', async () => {
     // fetch() may not set Host; node:http can, as a rebinding page's browser would.
     const status = await new Promise<number | undefined>((resolve, reject) => {
