@@ -36,7 +36,7 @@ export function slackSettingsFromEnv(env: Env): SlackSettings {
 
 /**
  * Where the incident reports are (EVIDENCE_BUCKET) and how long a regenerated one is locked
- * (REPORT_RETENTION_DAYS, whole days ≥ 1). Undefined when EVIDENCE_BUCKET is unset (reports not configured);
+ * (REPORT_RETENTION_DAYS, whole days ≥ 1; REPORT_LOCK_MODE, default GOVERNANCE). Undefined when EVIDENCE_BUCKET is unset (reports not configured);
  * a bucket without a valid retention fails with the variable's name.
  */
 export function reportSettingsFromEnv(
@@ -50,5 +50,9 @@ export function reportSettingsFromEnv(
       `environment variable REPORT_RETENTION_DAYS must be a whole number of days ≥ 1, not ${raw}`,
     );
   }
-  return { evidenceBucket: env.EVIDENCE_BUCKET, retentionDays };
+  const mode = env.REPORT_LOCK_MODE;
+  if (mode !== undefined && mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE') {
+    throw new Error(`environment variable REPORT_LOCK_MODE must be GOVERNANCE or COMPLIANCE, not ${mode}`);
+  }
+  return { evidenceBucket: env.EVIDENCE_BUCKET, retentionDays, ...(mode ? { lockMode: mode } : {}) };
 }

@@ -67,6 +67,7 @@ export async function reportNow(target: ReportTarget, ctx: CommandContext): Prom
       clock: ctx.deps.clock,
       evidenceBucket: reports.evidenceBucket,
       retentionDays: reports.retentionDays,
+      ...(reports.lockMode ? { lockMode: reports.lockMode } : {}),
     },
     id,
   );

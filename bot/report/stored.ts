@@ -15,6 +15,8 @@ export interface ReportStorage {
   s3: S3Client;
   evidenceBucket: string;
   retentionDays: number;
+  /** Object Lock mode of a regenerated report. @default 'GOVERNANCE' (the evidence bucket's default) */
+  lockMode?: 'GOVERNANCE' | 'COMPLIANCE';
 }
 
 /** The `report-written` audit event's detail (workflow/domain/incident/report/store.ts recordReportWritten). */
@@ -32,12 +34,20 @@ export type ReportRecord =
   | { kind: 'written'; at: string; written: ReportWritten }
   | { kind: 'failed'; at: string; reason: string };
 
+/** The most a thread or an answer quotes of a failure's cause (the ledger keeps up to 2,000 characters). */
+const REASON_MAX = 300;
+
+/** A readable reason from a `report-failed` detail (WriteReport records `error` and `cause`). */
 function reasonOf(detail: Record<string, unknown> | undefined): string {
-  for (const field of ['reason', 'error', 'cause', 'message']) {
+  const text = (field: string) => {
     const value = detail?.[field];
-    if (typeof value === 'string' && value.trim()) return value.trim();
-  }
-  return 'the workflow recorded no reason';
+    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  };
+  const error = text('reason') ?? text('error');
+  const cause = text('cause') ?? text('message');
+  const reason = error && cause && cause !== error ? `${error}: ${cause}` : (error ?? cause);
+  if (!reason) return 'the workflow recorded no reason';
+  return reason.length > REASON_MAX ? `${reason.slice(0, REASON_MAX - 1)}…` : reason;
 }
 
 /**

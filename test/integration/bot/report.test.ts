@@ -107,7 +107,7 @@ describe('the incident report in Slack', () => {
       at: h.clock.now().toISOString(),
       actor: 'workflow',
       action: 'report-failed',
-      detail: { error: 'S3ServiceError', reason: 'AccessDenied on PutObject <b>' },
+      detail: { error: 'S3ServiceError', cause: 'AccessDenied on PutObject <b>' },
     });
     expect((await notify.run(h.taskDeps(), { incidentId: id, phase: 'report' })).report).toBe(
       'missing-posted',
@@ -120,7 +120,7 @@ describe('the incident report in Slack', () => {
       .filter((m) => m.text.startsWith('No incident report'));
     expect(notices).toHaveLength(1);
     const shown = JSON.stringify(notices[0]?.blocks);
-    expect(shown).toContain('AccessDenied on PutObject &lt;b&gt;');
+    expect(shown).toContain('S3ServiceError: AccessDenied on PutObject &lt;b&gt;');
     expect(shown).toContain(`/ir report ${id}`);
     expect(h.fake.sharedFiles()).toEqual([]);
   });
