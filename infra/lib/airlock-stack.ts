@@ -25,6 +25,7 @@ import {
   passRoleStatement,
   statementsFor,
 } from './iam-policy';
+import { IncidentDashboard } from './incident-dashboard';
 import { LedgerTable } from './ledger-table';
 import { acknowledge, IAM5_TARGET_ARNS } from './nag';
 import { ACTING_TASK_KEYS, dutyOf, INTAKE, memberRoleName, roleNameFor, SLACK_BOT } from './names';
@@ -37,6 +38,14 @@ export interface AirlockStackProps extends StackProps {
   /** `none` replaces every function's code with an inline placeholder (template tests). @default 'esbuild' */
   readonly bundling?: BundlingMode;
 }
+
+/** cdk-nag: the report keys' wildcard (`incidents/<incidentId>/report/<version>-<hash>`, unknown in advance). */
+const REPORT_KEYS_ACK = {
+  id: 'AwsSolutions-IAM5',
+  reason:
+    'Incident reports are incidents/<incidentId>/report/v<n>-<sha256>.json|.md, unknown in advance: limited to the report keys of the one evidence bucket',
+  appliesTo: [{ regex: '/^Resource::<EvidenceBucket.*\\.Arn>\\/incidents\\/\\*\\/report\\/\\*$/g' }],
+};
 
 /** Entry files outside the catalog. */
 export const INTAKE_ENTRY = 'workflow/intake/lambda.ts';
@@ -65,6 +74,7 @@ export class AirlockStack extends Stack {
   readonly ledger: LedgerTable;
   readonly evidence: EvidenceStore;
   readonly slackSecret: secretsmanager.Secret;
+  readonly incidentDashboard: IncidentDashboard;
 
   constructor(scope: Construct, id: string, props: AirlockStackProps) {
     super(scope, id, props);
@@ -140,6 +150,9 @@ export class AirlockStack extends Stack {
       evidenceBucket: bucketName,
       forensicInstanceProfileName: c.forensicInstanceProfileName,
       snapshotCustody: c.snapshotCustody,
+      // Reports are held as long as the evidence: the bucket's default Object Lock retention and mode.
+      reportRetentionDays: c.evidenceRetentionDays,
+      reportLockMode: c.evidenceLockMode,
     });
     if (workflowSettings.snapshotCustody === 'copy') {
       // Copies go to this (IR) account, encrypted with the evidence key: tokens, validated when intake parses them.
@@ -247,6 +260,7 @@ export class AirlockStack extends Stack {
           fn.role.addToPrincipalPolicy(assumeRoleStatement(memberAccounts, memberRole));
         }
         if (spec.evidenceBucket === 'write') this.evidence.grantEvidenceWrite(fn.role);
+        if (spec.evidenceBucket === 'reports') this.evidence.grantReportWrite(fn.role);
         if (key === 'SnapshotVolumes') {
           // Custody `copy`: the copy is made in this (IR) account by this role, encrypted with the evidence key.
           for (const statement of custodyCopyStatements(this.evidence.key.keyArn, memberAccounts)) {
@@ -276,6 +290,7 @@ export class AirlockStack extends Stack {
             'Evidence object keys are incidents/<incidentId>/…, unknown in advance: Put/Get are limited to the incidents/ prefix of the one evidence bucket',
           appliesTo: [{ regex: '/^Resource::<EvidenceBucket.*\\.Arn>\\/incidents\\/\\*$/g' }],
         },
+        REPORT_KEYS_ACK,
         {
           id: 'AwsSolutions-IAM5',
           reason:
@@ -341,6 +356,9 @@ export class AirlockStack extends Stack {
         ...slackEnv,
         ...startEnv,
         RESPONDER_ROLE_NAME: plannerRole,
+        // `/ir report` regenerates a report with the same retention the workflow writes it with.
+        REPORT_RETENTION_DAYS: String(workflowSettings.reportRetentionDays),
+        REPORT_LOCK_MODE: workflowSettings.reportLockMode,
         // The workspace and app requests must come from (bot/door.ts); unset, the bot warns at cold start.
         ...(config.slackBot.teamId ? { SLACK_TEAM_ID: config.slackBot.teamId } : {}),
         ...(config.slackBot.appId ? { SLACK_APP_ID: config.slackBot.appId } : {}),
@@ -355,6 +373,8 @@ export class AirlockStack extends Stack {
     this.ledger.grantLedger(this.bot.role);
     this.grantSecretRead(this.bot.role);
     this.grantStart(this.bot.role, stateMachineArn, executionArns);
+    // `/ir report` and the final notices: read stored reports (by version), regenerate one when the ledger changed.
+    this.evidence.grantReportWrite(this.bot.role, { readVersions: true });
     // SendTaskSuccess / SendTaskFailure have NO resource type in the Service Authorization Reference ("Actions,
     // resources, and condition keys for AWS Step Functions",
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html): an action with
@@ -390,6 +410,7 @@ export class AirlockStack extends Stack {
       // `--plan` in a member account: the read-only planner role, never containment or restore.
       this.bot.role.addToPrincipalPolicy(assumeRoleStatement(memberAccounts, plannerRole));
     }
+    acknowledge(this.bot.role, [REPORT_KEYS_ACK]);
     for (const fn of [this.intake, this.bot]) {
       acknowledge(fn.role, [
         IAM5_TARGET_ARNS,
@@ -463,6 +484,8 @@ export class AirlockStack extends Stack {
     ops.watchFunction(INTAKE, this.intake.function);
     ops.watchFunction(SLACK_BOT, this.bot.function);
     ops.watchLogLines(SLACK_BOT, this.bot.logGroup);
+    // The SOC's numbers, from the metrics WriteReport emits once per incident.
+    this.incidentDashboard = new IncidentDashboard(this, 'IncidentDashboard');
     for (const key of TASK_KEYS) {
       if (TASKS[key].owner === 'bot') ops.watchLogLines(key, functions[key].logGroup);
     }

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag';
-import { EVIDENCE_PREFIX } from './names';
+import { EVIDENCE_PREFIX, REPORT_KEYS } from './names';
 
 export interface EvidenceStoreProps {
   /** @default generated */
@@ -129,14 +129,16 @@ export class EvidenceStore extends Construct {
 
   /**
    * What an evidence-writing task needs: PutObject + GetObject (check-before-act HEAD) under `incidents/`, ListBucket
-   * on that prefix (so a missing key answers 404, not 403), and the key for SSE-KMS.
+   * on that prefix (so a missing key answers 404, not 403), GetObjectRetention (HeadObject/GetObject return an
+   * object's Object Lock mode and retain-until date only to a caller holding it: the chain of custody reads them
+   * back), and the key for SSE-KMS.
    */
   grantEvidenceWrite(grantee: iam.IGrantable): void {
     const principal = grantee.grantPrincipal;
     principal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'EvidenceObjects',
-        actions: ['s3:PutObject', 's3:GetObject'],
+        actions: ['s3:PutObject', 's3:GetObject', 's3:GetObjectRetention'],
         resources: [this.bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)],
       }),
     );
@@ -148,6 +150,42 @@ export class EvidenceStore extends Construct {
         conditions: { StringLike: { 's3:prefix': `${EVIDENCE_PREFIX}*` } },
       }),
     );
+    this.grantKey(principal);
+  }
+
+  /**
+   * What writing incident reports needs, on `incidents/<id>/report/…` only: PutObject and PutObjectRetention (each
+   * report is written with its own Object Lock mode and retain-until date; S3 requires s3:PutObjectRetention for
+   * those headers), GetObject (the HEAD that finds a report already stored), ListBucket under `incidents/` (the
+   * versions already stored), and the key. `readVersions` adds GetObjectVersion (reading a given S3 version: the
+   * bot shares and re-reads stored reports).
+   */
+  grantReportWrite(grantee: iam.IGrantable, options: { readVersions?: boolean } = {}): void {
+    const principal = grantee.grantPrincipal;
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReportObjects',
+        actions: [
+          's3:PutObject',
+          's3:PutObjectRetention',
+          's3:GetObject',
+          ...(options.readVersions ? ['s3:GetObjectVersion'] : []),
+        ],
+        resources: [this.bucket.arnForObjects(REPORT_KEYS)],
+      }),
+    );
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReportList',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': REPORT_KEYS } },
+      }),
+    );
+    this.grantKey(principal);
+  }
+
+  private grantKey(principal: iam.IPrincipal): void {
     principal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'EvidenceKey',

@@ -58,3 +58,6 @@ export function dutyActions(duty: Duty): string[] {
 
 /** Where evidence objects live (workflow/domain/ec2/evidence.ts `evidencePrefix`). */
 export const EVIDENCE_PREFIX = 'incidents/';
+
+/** Where incident reports live: `incidents/<id>/report/…` (workflow/domain/incident/report/store.ts `reportPrefix`). */
+export const REPORT_KEYS = `${EVIDENCE_PREFIX}*/report/*`;

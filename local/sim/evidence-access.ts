@@ -1,6 +1,7 @@
 /**
  * Who may touch the evidence bucket in drills, mirroring the stacks: Airlock's task role (the home account's
- * simulated clients act as it) holds PutObject/GetObject and Put/GetObjectRetention under `incidents/` and
+ * simulated clients act as it) holds PutObject/GetObject and GetObjectRetention under `incidents/` (and
+ * PutObjectRetention on the report keys, `incidents/<id>/report/…`, EvidenceStore.grantReportWrite) and
  * ListBucket only under an `s3:prefix` condition (EvidenceStore.grantEvidenceWrite); the bucket is versioned with
  * Object Lock (default retention GOVERNANCE, 365 days); the bucket encrypts with its own KMS key by default and
  * its policy refuses a PutObject that names another key. No instance role holds any write on the bucket. The
@@ -78,8 +79,15 @@ export function seedEvidenceAccess(model: SimModel, home: AwsTarget, bucketName:
           {
             Sid: 'EvidenceRetention',
             Effect: 'Allow',
-            Action: ['s3:PutObjectRetention', 's3:GetObjectRetention'],
+            Action: 's3:GetObjectRetention',
             Resource: `arn:aws:s3:::${bucketName}/${EVIDENCE_PREFIX}*`,
+          },
+          // Only incident reports are written with their own retention (EvidenceStore.grantReportWrite).
+          {
+            Sid: 'ReportRetention',
+            Effect: 'Allow',
+            Action: 's3:PutObjectRetention',
+            Resource: `arn:aws:s3:::${bucketName}/${EVIDENCE_PREFIX}*/report/*`,
           },
         ],
       }),

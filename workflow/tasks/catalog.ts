@@ -13,8 +13,11 @@ export interface TaskSpec {
   owner: 'workflow' | 'bot';
   /** AWS actions in the target account, via the responder role when cross-account. */
   actions: readonly string[];
-  /** Writes objects to the evidence bucket. */
-  evidenceBucket?: 'write';
+  /**
+   * Writes objects to the evidence bucket: `write` anywhere under `incidents/` (evidence), `reports` only the
+   * incident reports (`incidents/<id>/report/…`, with their Object Lock retention).
+   */
+  evidenceBucket?: 'write' | 'reports';
   /** Called with `lambda:invoke.waitForTaskToken` (the Payload carries `taskToken`). */
   callback?: true;
   /**
@@ -261,6 +264,7 @@ export const TASKS = {
     // No member-account action: it reads the ledger and writes the report to the evidence bucket in Airlock's own
     // account (Object Lock, `incidents/<id>/report/…`; granted by EvidenceStore.grantReportWrite).
     actions: [],
+    evidenceBucket: 'reports',
     timeoutSeconds: 30,
   },
   Notify: {

@@ -245,6 +245,19 @@ describe('IAM least privilege', () => {
         for (const a of [
           's3:PutObject',
           's3:GetObject',
+          's3:GetObjectRetention',
+          's3:ListBucket',
+          'kms:GenerateDataKey',
+          'kms:Decrypt',
+        ]) {
+          expected.add(a);
+        }
+      }
+      if (spec.evidenceBucket === 'reports') {
+        for (const a of [
+          's3:PutObject',
+          's3:PutObjectRetention',
+          's3:GetObject',
           's3:ListBucket',
           'kms:GenerateDataKey',
           'kms:Decrypt',
@@ -329,11 +342,15 @@ describe('IAM least privilege', () => {
     }
   });
 
-  it('lets only evidence-writing tasks write evidence', () => {
+  it('lets only evidence-writing tasks write evidence, and the report writer only report keys', () => {
     for (const key of TASK_KEYS) {
-      const writes = allowsOf(stack.functions[key].role).some((s) => actionsOf(s).includes('s3:PutObject'));
+      const puts = allowsOf(stack.functions[key].role).filter((s) => actionsOf(s).includes('s3:PutObject'));
       const spec: TaskSpec = TASKS[key];
-      expect(writes).toBe(spec.evidenceBucket === 'write');
+      expect({ key, writes: puts.length > 0 }).toEqual({ key, writes: spec.evidenceBucket !== undefined });
+      if (spec.evidenceBucket === 'reports') {
+        for (const statement of puts)
+          expect(JSON.stringify(statement.Resource)).toMatch(/\/incidents\/\*\/report\/\*"/);
+      }
     }
   });
 

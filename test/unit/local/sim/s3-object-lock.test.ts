@@ -58,7 +58,7 @@ describe('S3: versioning and Object Lock on the evidence bucket', () => {
       clients.s3.send(
         new PutObjectCommand({
           Bucket: BUCKET,
-          Key: 'incidents/i/c.txt',
+          Key: 'incidents/i/report/c.json',
           Body: 'c',
           ObjectLockMode: 'GOVERNANCE',
           ObjectLockRetainUntilDate: new Date(T0 + DAY),
@@ -68,14 +68,31 @@ describe('S3: versioning and Object Lock on the evidence bucket', () => {
     expect(error.name).toBe('InvalidRequest');
   });
 
-  it('rejects a PutObject with Object Lock parameters without s3:PutObjectRetention', async () => {
+  it('rejects a PutObject with Object Lock parameters without s3:PutObjectRetention (evidence keys have none)', async () => {
+    const { clients } = demoSim();
+    const outside = await errorOf(
+      clients.s3.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 'incidents/i/volatile/processes.txt',
+          Body: 'p',
+          ChecksumSHA256: sha('p'),
+          ObjectLockMode: 'GOVERNANCE',
+          ObjectLockRetainUntilDate: new Date(T0 + DAY),
+        }),
+      ),
+    );
+    expect(outside.name).toBe('AccessDenied');
+  });
+
+  it('rejects a PutObject with Object Lock parameters once s3:PutObjectRetention is taken away', async () => {
     const { sim, clients } = demoSim();
     delete withRetentionGrants(sim).inlinePolicies['evidence-retention'];
     const error = await errorOf(
       clients.s3.send(
         new PutObjectCommand({
           Bucket: BUCKET,
-          Key: 'incidents/i/d.txt',
+          Key: 'incidents/i/report/d.json',
           Body: 'd',
           ChecksumSHA256: sha('d'),
           ObjectLockMode: 'GOVERNANCE',
@@ -95,7 +112,7 @@ describe('S3: versioning and Object Lock on the evidence bucket', () => {
       clients.s3.send(
         new PutObjectCommand({
           Bucket: BUCKET,
-          Key: 'incidents/i/x.txt',
+          Key: 'incidents/i/report/x.json',
           Body: 'x',
           ChecksumSHA256: sha('x'),
           ObjectLockMode: 'GOVERNANCE',
@@ -112,7 +129,7 @@ describe('S3: versioning and Object Lock on the evidence bucket', () => {
     const put = await clients.s3.send(
       new PutObjectCommand({
         Bucket: BUCKET,
-        Key: 'incidents/i/e.txt',
+        Key: 'incidents/i/report/e.json',
         Body: 'e',
         ChecksumSHA256: sha('e'),
         ObjectLockMode: 'COMPLIANCE',
@@ -120,7 +137,7 @@ describe('S3: versioning and Object Lock on the evidence bucket', () => {
       }),
     );
     const head = await clients.s3.send(
-      new HeadObjectCommand({ Bucket: BUCKET, Key: 'incidents/i/e.txt', VersionId: put.VersionId }),
+      new HeadObjectCommand({ Bucket: BUCKET, Key: 'incidents/i/report/e.json', VersionId: put.VersionId }),
     );
     expect(head.ObjectLockMode).toBe('COMPLIANCE');
     expect(head.ObjectLockRetainUntilDate?.toISOString()).toBe(until.toISOString());
