@@ -786,7 +786,11 @@ function chart(el, title, x, series, yLabel) {
     title,
     width: Math.max(300, el.clientWidth || 420),
     height: 170,
-    scales: { x: { time: true } },
+    // Counts, seconds and rates start at 0; an all-zero series still shows a 0–1 axis.
+    scales: {
+      x: { time: true },
+      y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil((max || 0) * 1.1))] },
+    },
     axes: [{}, { label: yLabel, size: 50 }],
     series: [
       {},
