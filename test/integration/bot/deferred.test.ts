@@ -115,6 +115,21 @@ describe('slow /ir isolate work leaves Slack’s 3-second acknowledgement (issue
     expect(h.executions.started).toHaveLength(0);
   });
 
+  it('/ir stats and /ir report: acknowledged at once through a sealed self-invocation, answered through response_url', async () => {
+    const { handle, invocations, settled } = lambda();
+    const stats = await handle(command('stats 30d'), {});
+    expect(stats.body).toContain('Counting the last 30d');
+    const answer = await answerFor(USERS.responder);
+    expect(answer).toContain('*Airlock, last 30d*');
+    expect(answer).toContain('Incidents closed: *0*');
+    const report = await handle(command('report inc-0123456789abcdef'), {});
+    expect(report.body).toContain('Reading the report of inc-0123456789abcdef');
+    await settled();
+    expect(invocations.map((e) => e.work.kind)).toEqual(['stats', 'report']);
+    const answers = h.fake.ephemerals(USERS.responder).filter((e) => e.via === 'response_url');
+    expect(JSON.stringify(answers[1]?.blocks)).toContain('no incident `inc-0123456789abcdef`');
+  });
+
   it('isolate: the existence check runs after the acknowledgement, then the incident opens and is announced', async () => {
     const { handle, settled } = lambda();
     const started = performance.now();
