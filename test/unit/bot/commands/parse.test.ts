@@ -61,6 +61,27 @@ describe('parseIrCommand', () => {
     expect(fieldOf('status banana')).toBe('target');
   });
 
+  it('parses report by incident id or instance id, and rejects a missing, malformed or extra id', () => {
+    expect(parseIrCommand('report inc-0123456789abcdef')).toEqual({
+      kind: 'report',
+      target: { incidentId: 'inc-0123456789abcdef' },
+    });
+    expect(parseIrCommand('report i-0abc1234def567890')).toEqual({
+      kind: 'report',
+      target: { instanceId: 'i-0abc1234def567890' },
+    });
+    expect(fieldOf('report')).toBe('target');
+    expect(fieldOf('report inc-XYZ')).toBe('target');
+    expect(fieldOf('report inc-0123456789abcdef inc-0123456789abcdef')).toBe('target');
+  });
+
+  it('parses stats with 7d by default or 30d, and rejects any other window', () => {
+    expect(parseIrCommand('stats')).toEqual({ kind: 'stats', window: '7d' });
+    expect(parseIrCommand('stats 30D')).toEqual({ kind: 'stats', window: '30d' });
+    expect(fieldOf('stats 90d')).toBe('window');
+    expect(fieldOf('stats 7d 30d')).toBe('window');
+  });
+
   it('answers help for help, nothing, and unknown subcommands (stating the unknown one)', () => {
     expect(parseIrCommand('help')).toEqual({ kind: 'help' });
     expect(parseIrCommand('')).toEqual({ kind: 'help' });
