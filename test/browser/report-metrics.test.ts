@@ -39,7 +39,9 @@ describe('drill workspace: incident reports and the Metrics view', () => {
       .waitFor();
     const secondFile = thread(page).getByRole('button', { name: /inc-[0-9a-f]{16}-report-v1\.md/ });
     await secondFile.waitFor();
-    const reply = thread(page).locator('li.msg').filter({ has: page.locator('button.file') });
+    const reply = thread(page)
+      .locator('li.msg')
+      .filter({ has: page.locator('button.file') });
     await reply.getByText(/Incident report v1/).waitFor();
     await reply
       .getByText(/RESTORED/)
@@ -68,6 +70,25 @@ describe('drill workspace: incident reports and the Metrics view', () => {
     const json = await page.evaluate(async (href) => (await fetch(href as string)).text(), jsonHref);
     expect(createHash('sha256').update(json, 'utf8').digest('hex')).toBe(sha);
     expect(JSON.parse(json).schemaVersion).toBe(1);
+
+    // /ir report in the composer: the same report, unchanged, already in the thread; /ir stats the same figures.
+    const incidentId = (
+      await page.getByRole('heading', { name: /Report v1 · inc-[0-9a-f]{16}/ }).textContent()
+    )
+      ?.split(' · ')[1]
+      ?.trim();
+    await page.getByLabel('Slash command').fill(`/ir report ${incidentId}`);
+    await page.getByLabel('Slash command').press('Enter');
+    const answer = messages(page)
+      .locator('li.ephemeral')
+      .filter({ hasText: 'Unchanged since it was written: v1' });
+    await answer.getByText("v1 is already in the incident's thread").waitFor();
+    await page.getByLabel('Slash command').fill('/ir stats');
+    await page.getByLabel('Slash command').press('Enter');
+    await messages(page)
+      .locator('li.ephemeral')
+      .getByText(/Incidents closed: 2 \(RESOLVED 1, RESTORED 1\)/)
+      .waitFor();
 
     // Metrics: the figures of the drill's two incidents, and five uPlot charts drawn on canvases.
     await page.getByRole('tab', { name: 'Metrics' }).click();
