@@ -68,30 +68,44 @@ describe('30% throttling on EC2, IAM and SSM', () => {
     ['s3-high-public-assets.json', 'approve', 'RESOLVED'],
     ['s3-high-public-assets.json', 'reject', 'RESTORED'],
   ];
-  it.each(cases)('%s, %s: same final state as without faults', async (sample, decision, status) => {
-    const event = load(sample);
-    const clean = await drill(event, decision);
-    const faulty = await drill(event, decision, 7);
-    try {
-      expect(clean.status).toBe(status);
-      expect({
-        status: faulty.status,
-        execution: faulty.executionStatus,
-        states: faulty.statesVisited,
-      }).toEqual({
-        status: clean.status,
-        execution: clean.executionStatus,
-        states: clean.statesVisited,
-      });
-      expect(faulty.stack.sim.diff(clean.stack.sim.snapshot(), faulty.stack.sim.snapshot())).toEqual([]);
-      expect(await ledgerView(faulty)).toEqual(await ledgerView(clean));
-      throttled += faulty.stack.sim.faults.stats().throttle;
-      const arn = faulty.stack.engine.list()[0]?.executionArn ?? '';
-      stateRetries += faulty.stack.engine.history(arn).filter((e) => e.type === 'StateRetried').length;
-    } finally {
-      await Promise.all([clean.stack.close(), faulty.stack.close()]);
-    }
-  });
+  it.each(cases)(
+    '%s, %s: same final state as without faults',
+    async (sample, decision, status) => {
+      const event = load(sample);
+      const clean = await drill(event, decision);
+      const faulty = await drill(event, decision, 7);
+      try {
+        expect(clean.status).toBe(status);
+        expect({
+          status: faulty.status,
+          execution: faulty.executionStatus,
+          states: faulty.statesVisited,
+        }).toEqual({
+          status: clean.status,
+          execution: clean.executionStatus,
+          states: clean.statesVisited,
+        });
+        // The incident report records the run's own history (the retries a throttled run made are in its ledger), so
+        // its bytes differ by design; every other object and resource is the same.
+        expect(
+          faulty.stack.sim
+            .diff(clean.stack.sim.snapshot(), faulty.stack.sim.snapshot())
+            .filter(
+              (line) =>
+                !/^buckets\.airlock-evidence\.(objects|versions)\."incidents\/[^/]+\/report\//.test(line),
+            ),
+        ).toEqual([]);
+        expect(await ledgerView(faulty)).toEqual(await ledgerView(clean));
+        throttled += faulty.stack.sim.faults.stats().throttle;
+        const arn = faulty.stack.engine.list()[0]?.executionArn ?? '';
+        stateRetries += faulty.stack.engine.history(arn).filter((e) => e.type === 'StateRetried').length;
+      } finally {
+        await Promise.all([clean.stack.close(), faulty.stack.close()]);
+      }
+      // Two whole drills, one of them under throttling with retries: more than the 5 s default on a shared machine.
+    },
+    20_000,
+  );
 
   it('injected throttles that reached the state machine', () => {
     expect(throttled).toBeGreaterThan(20);

@@ -91,6 +91,7 @@ const LEFT_BY_AIRLOCK = [
   /\.ec2\.snapshots\.snap-[0-9a-f]+: added /,
   /\.ssm\.commands\.[0-9a-f-]+: added /,
   /^buckets\.airlock-evidence\.objects\./,
+  /^buckets\.airlock-evidence\.versions\b/,
 ];
 
 describe('simulator under the EC2 containment domain', () => {

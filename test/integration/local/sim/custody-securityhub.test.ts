@@ -37,7 +37,14 @@ describe('snapshot custody', () => {
 
     const out = await applySnapshotCustody(clients, [snapshotId], config);
 
-    expect(out).toEqual({ custody: 'lock', locked: [snapshotId], lockMode: 'governance', retentionDays: 90 });
+    expect(out).toEqual({
+      custody: 'lock',
+      locked: [snapshotId],
+      lockMode: 'governance',
+      retentionDays: 90,
+      // The lock's expiry as EC2 answered it (LockSnapshot): the report's snapshot-lock retention.
+      lockedUntil: { [snapshotId]: '2026-05-30T12:00:00.000Z' },
+    });
     expect(sim.model.ec2(target).snapshots[snapshotId]?.lock).toEqual({
       mode: 'governance',
       expiresAt: '2026-05-30T12:00:00.000Z',
@@ -82,6 +89,8 @@ describe('snapshot custody', () => {
       locked: [a, b],
       lockMode: 'governance',
       retentionDays: 90,
+      // Found locked as wanted (DescribeLockedSnapshots): their expiry, unchanged.
+      lockedUntil: { [a]: '2026-05-30T12:00:00.000Z', [b]: '2026-05-30T12:00:00.000Z' },
     });
     expect(sim.mutations()).toEqual([]);
     // Compliance wanted: a governance lock is not enough.
