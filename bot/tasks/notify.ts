@@ -158,6 +158,7 @@ async function refreshApprovalCopies(deps: BotTaskDeps, incident: PostedIncident
  * Notify: the incident's Slack thread follows the ledger. Posts the card once (storing its ts), then one threaded
  * reply per step not yet posted (marked `notified` in the ledger, so a re-run never posts twice), the phase's
  * one-off message (evidence manifest, failure notice paging the SOC lead), the outcome on every approval copy,
+ * on a final phase the incident report (its Markdown file and summary, or why there is none: bot/report/share.ts),
  * and finally the card's status line.
  */
 export async function run(deps: BotTaskDeps, input: unknown): Promise<NotifyOutput> {
