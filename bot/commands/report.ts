@@ -94,6 +94,8 @@ export async function reportNow(target: ReportTarget, ctx: CommandContext): Prom
     if (shared.outcome === 'uploaded') notes.push(`_Posted v${stored.version} in the incident's thread._`);
     else if (shared.outcome === 'already-uploaded')
       notes.push(`_v${stored.version} is already in the incident's thread._`);
+    else if (shared.outcome === 'upload-refused')
+      notes.push(':warning: _Slack refused the upload (said in the thread): nothing was posted._');
     else if (shared.outcome === 'mismatch')
       notes.push(':rotating_light: _The stored copy does not match its hash: not posted (see the thread)._');
   } else {

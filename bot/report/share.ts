@@ -1,5 +1,6 @@
 import type { ReportShare } from '../../workflow/ledger/types';
 import type { BotTaskDeps } from '../deps';
+import { escapeMrkdwn, message, section } from '../messages/blocks';
 import { reportMismatch, reportMissing, reportSummaryText } from '../messages/report-summary';
 import type { PostedIncident } from '../tasks/card';
 import { postInThread } from '../tasks/card';
@@ -15,7 +16,34 @@ export type ReportUpload = Pick<ReportShare, 'fileId' | 'permalink' | 'version' 
 
 export type ShareOutcome =
   | { outcome: 'uploaded' | 'already-uploaded'; upload: ReportUpload }
-  | { outcome: 'missing-posted' | 'missing-already-posted' | 'mismatch' | 'no-report' | 'not-configured' };
+  | {
+      outcome:
+        | 'missing-posted'
+        | 'missing-already-posted'
+        | 'mismatch'
+        | 'no-report'
+        | 'not-configured'
+        | 'upload-refused';
+    };
+
+/**
+ * Slack's answers to an upload that no retry will change (files.getUploadURLExternal / completeUploadExternal
+ * errors on docs.slack.dev): the app lacks files:write, or the workspace does not take such files. The thread is
+ * told once instead, and the final Notify goes on (a retry would only fail the same way).
+ */
+const PERMANENT_UPLOAD_ERRORS = new Set([
+  'missing_scope',
+  'file_uploads_disabled',
+  'file_uploads_except_images_disabled',
+  'file_upload_size_restricted',
+  'file_type_not_allowed',
+]);
+const UPLOAD_REFUSED_MESSAGE = 'report-upload-refused-by-slack';
+
+function slackErrorCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { data?: { error?: unknown } } } | null)?.cause;
+  return typeof cause?.data?.error === 'string' ? cause.data.error : undefined;
+}
 
 /** The share already recorded for this report hash, if any. */
 async function recordedShare(
@@ -91,21 +119,29 @@ export async function uploadReport(
     sha256: written.sha256,
   });
   const filename = reportFilename(incident.incidentId, written.version);
-  const result = await slackCall(
-    deps,
-    incident.incidentId,
-    `upload report v${written.version}`,
-    () =>
-      deps.slack.filesUploadV2({
-        channel_id: incident.slack.channel,
-        thread_ts: incident.slack.ts,
-        file: verified.markdown,
-        filename,
-        title: `Incident report ${incident.incidentId} v${written.version}`,
-        initial_comment: note ? `${summary}\n${note}` : summary,
-      }),
-    { channel: incident.slack.channel },
-  );
+  let result: unknown;
+  try {
+    result = await slackCall(
+      deps,
+      incident.incidentId,
+      `upload report v${written.version}`,
+      () =>
+        deps.slack.filesUploadV2({
+          channel_id: incident.slack.channel,
+          thread_ts: incident.slack.ts,
+          file: verified.markdown,
+          filename,
+          title: `Incident report ${incident.incidentId} v${written.version}`,
+          initial_comment: note ? `${summary}\n${note}` : summary,
+        }),
+      { channel: incident.slack.channel },
+    );
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (!code || !PERMANENT_UPLOAD_ERRORS.has(code)) throw error;
+    await refusedBySlack(deps, incident, written, code);
+    return { outcome: 'upload-refused' };
+  }
   const file = firstFile(result);
   if (!file?.id) throw new Error('files.uploadV2 answered without a file id');
   const upload: ReportUpload = {
@@ -127,6 +163,48 @@ export async function uploadReport(
   });
   log.info({ fileId: upload.fileId }, 'incident report shared in the thread');
   return { outcome: 'uploaded', upload };
+}
+
+/** Slack refused the upload for good: said once per report version, logged at error level (an alarm line). */
+async function refusedBySlack(
+  deps: ShareDeps,
+  incident: PostedIncident,
+  written: ReportWritten,
+  code: string,
+): Promise<void> {
+  deps.log.error({ incidentId: incident.incidentId, code }, 'Slack refused the incident report upload');
+  const audit = await deps.ledger.listAudit(incident.incidentId);
+  const said = audit.some(
+    (e) =>
+      e.action === 'slack-posted' &&
+      e.detail?.message === UPLOAD_REFUSED_MESSAGE &&
+      e.detail?.sha256 === written.sha256,
+  );
+  if (said) return;
+  const hint =
+    code === 'missing_scope' ? ' (the app needs the files:write scope: reinstall it from manifest.yml)' : '';
+  const text =
+    `:warning: Slack refused the incident report v${written.version} upload: \`${escapeMrkdwn(code)}\`${hint}. ` +
+    `The report is stored in S3 under Object Lock (SHA-256 \`${written.sha256}\`); \`/ir report ${escapeMrkdwn(incident.incidentId)}\` posts it once Slack takes it.`;
+  const ref = await postInThread(
+    deps,
+    incident,
+    'say the report upload was refused',
+    message(text, [section(text)]),
+  );
+  await deps.ledger.appendAudit({
+    incidentId: incident.incidentId,
+    at: deps.clock.now().toISOString(),
+    actor: 'system',
+    action: 'slack-posted',
+    detail: {
+      message: UPLOAD_REFUSED_MESSAGE,
+      sha256: written.sha256,
+      code,
+      channel: ref.channel,
+      ts: ref.ts,
+    },
+  });
 }
 
 /** `filesUploadV2` answers `{ files: [completeUploadExternal result, …] }`; each result has `files: [File]`. */

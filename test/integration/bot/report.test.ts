@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ReportStorage } from '../../../bot/report/stored';
 import * as notify from '../../../bot/tasks/notify';
 import { DEMO } from '../../../local/sim/seed';
-import { CHANNELS, USERS } from '../../../local/slack/fake-api';
+import { BOT_SCOPES, CHANNELS, USERS } from '../../../local/slack/fake-api';
 import { writeIncidentReport } from '../../../workflow/domain/incident/report/write';
 import { dedupeKeyFor } from '../../../workflow/intake/ids';
 import type { StepRecord } from '../../../workflow/ledger/types';
@@ -140,6 +140,29 @@ describe('the incident report in Slack', () => {
       .find((m) => m.text.includes('does not match'));
     expect(JSON.stringify(warning?.blocks)).toContain(found);
     expect((await h.ledger.listAudit(id)).some((e) => e.action === 'report-upload-refused')).toBe(true);
+  });
+
+  it('says once in the thread when Slack refuses the upload for good (no files:write), and the Notify goes on', async () => {
+    await h.close();
+    h = await startHarness({
+      reports,
+      slack: { rateLimit: false, scopes: BOT_SCOPES.filter((s) => s !== 'files:write') },
+    });
+    const id = await closed();
+    await write(id);
+    expect((await notify.run(h.taskDeps(), { incidentId: id, phase: 'resolved' })).report).toBe(
+      'upload-refused',
+    );
+    expect((await notify.run(h.taskDeps(), { incidentId: id, phase: 'resolved' })).report).toBe(
+      'upload-refused',
+    );
+    const said = h.fake
+      .thread(CHANNELS.soc, await cardTs(id))
+      .filter((m) => m.text.includes('refused the incident report'));
+    expect(said).toHaveLength(1);
+    expect(said[0]?.text).toContain('`missing_scope` (the app needs the files:write scope');
+    expect(h.fake.sharedFiles()).toEqual([]);
+    expect(await h.ledger.listReportShares(id)).toEqual([]);
   });
 
   describe('/ir report (signed HTTP)', () => {
