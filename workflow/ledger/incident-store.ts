@@ -246,7 +246,12 @@ export class IncidentStore {
         }),
       ),
     );
-    const closed = pages.flat().map(toIncident);
+    // The gsi1 time is when the final status was written; a release after the last timer writes it later than the
+    // closedAt it keeps, so the window is applied to closedAt too.
+    const closed = pages
+      .flat()
+      .map(toIncident)
+      .filter((i) => i.closedAt !== undefined && i.closedAt > lo && i.closedAt <= hi);
     const unresolved = (await this.listUnresolved()).filter(
       (i) => i.closedAt !== undefined && i.closedAt > lo && i.closedAt <= hi,
     );

@@ -66,6 +66,20 @@ describe('DynamoLedger.listClosedIncidents (dynalite)', () => {
     expect(await ledger.listUnresolvedIncidents()).toEqual([]);
   });
 
+  it('windows a released incident by the closedAt it keeps, not by when the release wrote RESTORED', async () => {
+    const u = await open();
+    await ledger.setStatus(u.incidentId, 'ESCALATED_UNRESOLVED');
+    const closedAt = clock.now().toISOString();
+    clock.advance(2 * DAY);
+    await ledger.setStatus(u.incidentId, 'RESTORED'); // the release execution, two days later
+    const recent = await ledger.listClosedIncidents(new Date(clock.now().getTime() - DAY), clock.now());
+    expect(recent).toEqual([]);
+    const all = await ledger.listClosedIncidents(new Date(clock.now().getTime() - 3 * DAY), clock.now());
+    expect(all.map((i) => [i.incidentId, i.status, i.closedAt])).toEqual([
+      [u.incidentId, 'RESTORED', closedAt],
+    ]);
+  });
+
   it('follows every page of a day (LastEvaluatedKey)', async () => {
     // Items of ~3 KB each: 400+ of them pass dynalite's 1 MB page, so one day's Query needs a second page.
     const ids: string[] = [];
