@@ -49,7 +49,17 @@ describe('manifest.yml', () => {
   it('names every /ir subcommand in the usage hint and in /ir help, report and stats included', () => {
     const hint = manifest.features.slash_commands[0]?.usage_hint ?? '';
     const help = JSON.stringify(usage().blocks);
-    for (const sub of ['isolate', 'status', 'list', 'claim', 'resolve', 'release', 'report', 'stats', 'help']) {
+    for (const sub of [
+      'isolate',
+      'status',
+      'list',
+      'claim',
+      'resolve',
+      'release',
+      'report',
+      'stats',
+      'help',
+    ]) {
       expect(hint).toMatch(new RegExp(`(^|[| ])${sub}\\b`));
       expect(help).toContain(`/ir ${sub}`);
     }
