@@ -232,6 +232,13 @@ export class AirlockStack extends Stack {
       this.ledger.grantLedger(fn.role);
       if (spec.owner === 'bot') {
         this.grantSecretRead(fn.role);
+        if (spec.evidenceBucket === 'read-reports') {
+          this.evidence.grantReportRead(fn.role);
+          fn.function.addEnvironment('EVIDENCE_BUCKET', bucketName);
+          fn.function.addEnvironment('REPORT_RETENTION_DAYS', String(workflowSettings.reportRetentionDays));
+          fn.function.addEnvironment('REPORT_LOCK_MODE', workflowSettings.reportLockMode);
+          acknowledge(fn.role, [REPORT_KEYS_ACK]);
+        }
       } else {
         const containing = acting && dutyOf(key) === 'containment';
         for (const statement of statementsFor(spec.actions, {

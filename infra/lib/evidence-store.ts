@@ -185,6 +185,25 @@ export class EvidenceStore extends Construct {
     this.grantKey(principal);
   }
 
+  /** Reading stored reports by key and S3 version (GetObject, GetObjectVersion), and the key to decrypt them. */
+  grantReportRead(grantee: iam.IGrantable): void {
+    const principal = grantee.grantPrincipal;
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReportRead',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [this.bucket.arnForObjects(REPORT_KEYS)],
+      }),
+    );
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EvidenceKeyDecrypt',
+        actions: ['kms:Decrypt'],
+        resources: [this.key.keyArn],
+      }),
+    );
+  }
+
   private grantKey(principal: iam.IPrincipal): void {
     principal.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -14,10 +14,10 @@ export interface TaskSpec {
   /** AWS actions in the target account, via the responder role when cross-account. */
   actions: readonly string[];
   /**
-   * Writes objects to the evidence bucket: `write` anywhere under `incidents/` (evidence), `reports` only the
-   * incident reports (`incidents/<id>/report/…`, with their Object Lock retention).
+   * The evidence bucket: `write` anywhere under `incidents/` (evidence), `reports` writes only the incident
+   * reports (`incidents/<id>/report/…`, with their Object Lock retention), `read-reports` reads them (by version).
    */
-  evidenceBucket?: 'write' | 'reports';
+  evidenceBucket?: 'write' | 'reports' | 'read-reports';
   /** Called with `lambda:invoke.waitForTaskToken` (the Payload carries `taskToken`). */
   callback?: true;
   /**
@@ -271,6 +271,8 @@ export const TASKS = {
     entry: 'bot/tasks/notify.ts',
     owner: 'bot',
     actions: [],
+    // The final phases read the report WriteReport stored, verify it and upload it to the thread.
+    evidenceBucket: 'read-reports',
     timeoutSeconds: 60,
   },
   RequestApproval: {

@@ -1,7 +1,18 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import type { AirlockStack } from '../../../infra/lib/airlock-stack';
-import { CONTAIN_ROUTES, DASHBOARD_OUTCOMES } from '../../../infra/lib/incident-dashboard';
-import { INCIDENT_METRICS, METRICS_NAMESPACE } from '../../../workflow/domain/incident/metrics';
+import {
+  CONTAIN_ROUTES,
+  DASHBOARD_METRICS,
+  DASHBOARD_NAMESPACE,
+  DASHBOARD_OUTCOMES,
+} from '../../../infra/lib/incident-dashboard';
+import {
+  INCIDENT_DIMENSION_SETS,
+  INCIDENT_METRICS,
+  METRICS_NAMESPACE,
+} from '../../../workflow/domain/incident/metrics';
+import { RouteSchema } from '../../../workflow/intake/types';
+import { TERMINAL_STATUSES } from '../../../workflow/ledger/types';
 import { synthIrStack } from './synth';
 import { actionsOf, ofType, resolve, roleStatements, type Statement, type TemplateJson } from './template';
 
@@ -70,6 +81,25 @@ describe('the incident report: IAM', () => {
     );
   });
 
+  it('lets the Notify task read stored reports (by version) and nothing else in the bucket, with the bucket in its environment', () => {
+    const fn = stack.functions.Notify;
+    const s3 = s3Statements(fn.role);
+    expect(s3).toHaveLength(1);
+    expect(actionsOf(s3[0] as Statement).sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(JSON.stringify(s3[0]?.Resource)).toMatch(REPORT_KEYS);
+    const [, notify] = ofType(t, 'AWS::Lambda::Function').find(
+      ([id]) => id === stack.getLogicalId(fn.function.node.defaultChild as CfnElement),
+    ) ?? ['', undefined];
+    const env =
+      (notify?.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ??
+      {};
+    expect(env).toMatchObject({ REPORT_RETENTION_DAYS: '365', REPORT_LOCK_MODE: 'GOVERNANCE' });
+    expect(env.EVIDENCE_BUCKET).toEqual({ Ref: expect.stringMatching(/^EvidenceBucket/) });
+    // The other bot tasks never touch the bucket.
+    for (const key of ['RequestApproval', 'Escalate'] as const)
+      expect(s3Statements(stack.functions[key].role)).toEqual([]);
+  });
+
   it('lets evidence writers read back an object lock (s3:GetObjectRetention), never set or bypass one', () => {
     for (const key of ['RecordPreState', 'CaptureVolatileEvidence'] as const) {
       const actions = s3Statements(stack.functions[key].role).flatMap(actionsOf);
@@ -100,6 +130,16 @@ describe('the incident dashboard', () => {
   /** [namespace, name, dimension, value, …, {stat}] rows (math rows are [{expression}]). */
   const metricRows = (rows: unknown[][]) =>
     rows.filter((r) => r[0] === METRICS_NAMESPACE) as (string | Record<string, unknown>)[][];
+
+  it('reads exactly the metrics emitIncidentMetrics writes (namespace, names, dimensions, routes, outcomes)', () => {
+    expect(DASHBOARD_NAMESPACE).toBe(METRICS_NAMESPACE);
+    expect(DASHBOARD_METRICS).toEqual(INCIDENT_METRICS);
+    // The dashboard's dimensions are dimension sets the workflow emits: {Outcome} and {Route}.
+    expect(INCIDENT_DIMENSION_SETS).toContainEqual(['Outcome']);
+    expect(INCIDENT_DIMENSION_SETS).toContainEqual(['Route']);
+    for (const route of CONTAIN_ROUTES) expect(RouteSchema.options).toContain(route);
+    for (const outcome of DASHBOARD_OUTCOMES) expect(TERMINAL_STATUSES.has(outcome)).toBe(true);
+  });
 
   it('has the five widgets the SOC asked for', () => {
     expect(widgets().map((w) => w.properties.title)).toEqual([
