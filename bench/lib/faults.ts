@@ -127,6 +127,22 @@ const LEDGER_TIMES = new Set([
   'expiredAt',
 ]);
 
+/** `incidents/<id>/report/v<n>-<first 16 hex of the SHA-256>.json|.md` (workflow/domain/incident/report/store.ts). */
+const REPORT_KEY = /\/report\/(v\d+)-([0-9a-f]{16})\.(?:json|md)$/;
+
+/** The estate without the incident report's objects (compared by count; their bytes record the run itself). */
+function withoutReports(estate: EstateSnapshot): EstateSnapshot {
+  const buckets = estate.buckets as Record<string, Record<string, Record<string, Json> | Json>> | undefined;
+  for (const bucket of Object.values(buckets ?? {})) {
+    for (const part of ['objects', 'versions'] as const) {
+      const entries = bucket[part];
+      if (!entries || typeof entries !== 'object' || Array.isArray(entries)) continue;
+      for (const key of Object.keys(entries)) if (key.includes('/report/')) delete entries[key];
+    }
+  }
+  return estate;
+}
+
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -141,6 +157,16 @@ function idPlaceholders(stack: OfflineStack): Map<string, string> {
     for (let n = 2; [...names.values()].includes(name); n++) name = `${base}#${n}`;
     names.set(id, name);
   };
+  // The incident report records the run's own history (a faulty run's failed attempts are in it), so its hash
+  // differs from the fault-free run's by design: its JSON's SHA-256 (and the key prefix made of it) is a placeholder.
+  for (const bucket of Object.values(stack.sim.model.state.buckets)) {
+    for (const [key, object] of Object.entries(bucket.objects)) {
+      const report = REPORT_KEY.exec(key);
+      if (!report?.[1] || !report[2] || !key.endsWith('.json')) continue;
+      add(Buffer.from(object.checksumSha256, 'base64').toString('hex'), `<report-sha256:${report[1]}>`);
+      add(report[2], `<report-hash:${report[1]}>`);
+    }
+  }
   for (const account of Object.values(stack.sim.model.state.accounts)) {
     for (const region of Object.values(account.regions)) {
       const snapshots = Object.values(region.ec2.snapshots).sort((a, b) =>
@@ -353,7 +379,7 @@ export async function captureView(
     executionStatus: arn ? stack.engine.describe(arn).status : '(no execution)',
     statesVisited: arn ? stack.engine.statesVisited(arn) : [],
     counts: counts(stack),
-    estate: rename(stack.sim.snapshot(), ids, ts, none) as EstateSnapshot,
+    estate: withoutReports(rename(stack.sim.snapshot(), ids, ts, none) as EstateSnapshot),
     ledger: canonicalStrings(parts.ledger) as EstateSnapshot,
     narrative: parts.narrative,
     slack: slackView(stack.slack, ts, parts.stepNames, (value) => rename(value, ids, ts, none)),

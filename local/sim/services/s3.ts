@@ -224,9 +224,12 @@ export function writeObject(model: SimModel, w: ObjectWrite): ObjectWriteResult 
   return { ok: true, object: stored };
 }
 
-/** An opaque, deterministic S3-style version id (32 URL-safe characters). */
+/**
+ * An opaque S3-style version id (32 URL-safe characters), deterministic per key: the n-th version of a key gets the
+ * same id whatever other keys were written in between (concurrent writes in another order, retries elsewhere).
+ */
 function versionIdFor(model: SimModel, bucketName: string, key: string): string {
-  const n = model.ids.next(`s3-version:${bucketName}`);
+  const n = model.ids.next(`s3-version:${bucketName}/${key}`);
   return createHash('sha256').update(`${bucketName}/${key}#${n}`).digest('base64url').slice(0, 32);
 }
 

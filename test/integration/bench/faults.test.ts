@@ -47,12 +47,13 @@ afterAll(() => configureAwsRetry({ baseDelayMs: 100, maxDelayMs: 5_000, maxAttem
 describe('fault matrix over the EC2 drill', () => {
   it('has the fault-free runs it compares with: approved → RESOLVED, timed out twice → ESCALATED_UNRESOLVED', () => {
     expect(baseline('approve')).toMatchObject({ status: 'RESOLVED', executionStatus: 'SUCCEEDED' });
-    // Evidence: the demo estate's one public object, the pre-state's three and the four volatile sections.
+    // Evidence: the demo estate's one public object, the pre-state's three, the four volatile sections and the
+    // incident report (JSON and Markdown); Slack: the report shared in the thread by the final notice.
     expect(baseline('approve').counts).toMatchObject({
       snapshots: 2,
-      evidenceObjects: 8,
+      evidenceObjects: 10,
       ssmCommands: 1,
-      slackMessages: 12,
+      slackMessages: 13,
     });
     expect(baseline('timeout')).toMatchObject({
       status: 'ESCALATED_UNRESOLVED',
@@ -149,7 +150,7 @@ describe('fault matrix over the EC2 drill', () => {
     expect(row.ok).toBe(false);
     expect(row.diff).toEqual(
       expect.arrayContaining([
-        'count slackMessages: expected 12, found 13',
+        'count slackMessages: expected 13, found 14',
         expect.stringMatching(
           /^slack ".* Evidence manifest for inc-[0-9a-f]+: .*": expected 1 message\(s\), found 2$/,
         ),
