@@ -3,12 +3,15 @@ import type { IncidentRecord } from '../../ledger/types';
 import type { WorkflowTaskDeps } from '../../tasks/deps';
 import { runStep } from '../../tasks/step';
 import { TICKET_OUTCOMES, type TicketOutcome, type TicketUpdate } from '../../tickets';
+import { type DecisionInfo, resolveDecision } from './decision';
 import { requireIncident } from './lifecycle';
 
 /** UpdateTicket's input: the incident and how it ended (the ASL state sets the outcome). */
 export const UpdateTicketInputSchema = z.object({
   incidentId: z.string().min(1),
   outcome: z.enum(TICKET_OUTCOMES),
+  /** `$.decision` on the decided paths: who approved or rejected (the ledger's approval record is preferred). */
+  decision: z.unknown().optional(),
 });
 export type UpdateTicketInput = z.infer<typeof UpdateTicketInputSchema>;
 
@@ -22,22 +25,27 @@ export interface UpdateTicketOutput {
 const who = (slackUserId: string | undefined) => (slackUserId ? `Slack user ${slackUserId}` : 'someone');
 
 /** The decision or close as the ticket's comment: who decided, when, and what Airlock did about it. */
-export function ticketUpdateFor(incident: IncidentRecord, outcome: TicketOutcome): TicketUpdate {
+export function ticketUpdateFor(
+  incident: IncidentRecord,
+  outcome: TicketOutcome,
+  decision: DecisionInfo = {},
+): TicketUpdate {
   const approval = incident.approval;
-  const at = approval?.decidedAt ?? incident.decidedAt;
+  const by = decision.decidedBy ?? approval?.decidedBy;
+  const at = decision.decidedAt ?? approval?.decidedAt ?? incident.decidedAt;
   const when = at ? ` at ${at}` : '';
   const lines: string[] = [];
   if (incident.containedAt) lines.push(`Contained at ${incident.containedAt}.`);
   let title: string;
   switch (outcome) {
     case 'resolved':
-      title = `Approved by ${who(approval?.decidedBy)}${when}: the resource stays contained; incident resolved.`;
+      title = `Approved by ${who(by)}${when}: the resource stays contained; incident resolved.`;
       break;
     case 'restored':
       title =
         incident.settled?.how === 'release'
           ? `Released by ${who(incident.settled.by)} at ${incident.settled.at}: restored to its recorded pre-state.`
-          : `Rejected by ${who(approval?.decidedBy)}${when} (false positive): restored to its recorded pre-state.`;
+          : `Rejected by ${who(by)}${when} (false positive): restored to its recorded pre-state.`;
       break;
     case 'unresolved':
       title =
@@ -66,7 +74,9 @@ export async function updateTicket(
   const { incidentId, outcome } = input;
   const incident = await requireIncident(deps.ledger, incidentId);
   return runStep(deps, incidentId, 'update-ticket', input, async () => {
-    const update = ticketUpdateFor(incident, outcome);
+    const decided = outcome === 'resolved' || outcome === 'restored';
+    const decision = decided ? await resolveDecision(deps.ledger, incident, input.decision) : {};
+    const update = ticketUpdateFor(incident, outcome, decision);
     const result = await deps.ticketSink.update(incident, update);
     const output: UpdateTicketOutput = {
       ticketId: result.ticketId,

@@ -175,6 +175,7 @@ describe('drill paths: EC2', () => {
       'OpenTicket',
       'NotifyContained',
       'RequestApproval',
+      'TicketApproved',
       'ResolveIncident',
       'NotifyResolved',
       'Done',
@@ -190,9 +191,10 @@ describe('drill paths: EC2', () => {
   it('reject: restores the instance exactly to its pre-incident state', async () => {
     const run = await drill(EC2, 'reject');
     expect(run).toMatchObject({ status: 'RESTORED', executionStatus: 'SUCCEEDED' });
-    expect(run.statesVisited.slice(-5)).toEqual([
+    expect(run.statesVisited.slice(-6)).toEqual([
       'Restore',
       'RestoreEc2',
+      'TicketRestored',
       'CloseRestored',
       'NotifyRestored',
       'Done',
@@ -232,9 +234,10 @@ describe('drill paths: EC2', () => {
     const run = await drill(EC2, 'timeout');
     expect(run).toMatchObject({ status: 'ESCALATED_UNRESOLVED', executionStatus: 'SUCCEEDED' });
     const escalated = run.statesVisited.indexOf('Escalate');
-    expect(run.statesVisited.slice(escalated - 1, escalated + 5)).toEqual([
+    expect(run.statesVisited.slice(escalated - 1, escalated + 6)).toEqual([
       'RequestApproval',
       'Escalate',
+      'TicketUnresolved',
       'CloseUnresolved',
       'NotifyUnresolved',
       'WaitToRemindLead',
@@ -313,9 +316,10 @@ describe('drill paths: EC2', () => {
       prepare: failOnce('ec2', 'CreateTags', 'UnauthorizedOperation'),
     });
     expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
-    expect(run.statesVisited.slice(-4)).toEqual([
+    expect(run.statesVisited.slice(-5)).toEqual([
       'TagInstance',
       'Compensate',
+      'TicketFailed',
       'NotifyFailed',
       'ContainmentFailed',
     ]);
