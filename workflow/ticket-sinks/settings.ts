@@ -68,7 +68,9 @@ export const JiraSettingsSchema = z
     /** `https://<workspace>.slack.com`: the ticket then links the incident's Slack thread (else names it). */
     slackWorkspaceUrl: z
       .url()
-      .refine((u) => u.startsWith('https://') || /^http:\/\/127\.0\.0\.1(:\d+)?/.test(u), { message: 'must be https://' })
+      .refine((u) => u.startsWith('https://') || /^http:\/\/127\.0\.0\.1(:\d+)?/.test(u), {
+        message: 'must be https://',
+      })
       .optional(),
   })
   .strict();

@@ -192,6 +192,9 @@ export async function compensate(
     inputDigest: digest(input),
     outputDigest: digest(output),
   });
-  deps.log.warn({ incidentId, failedStep: failure.step, error: failure.error, tag, onCallNeeded }, 'compensated');
+  deps.log.warn(
+    { incidentId, failedStep: failure.step, error: failure.error, tag, onCallNeeded },
+    'compensated',
+  );
   return output;
 }
