@@ -1,8 +1,11 @@
 import type { ResourceRef } from '../intake/types';
 import type { IncidentRecord } from '../ledger/types';
 
-/** Jira's limit on an issue summary (the create is refused above it). */
-export const SUMMARY_MAX = 255;
+/**
+ * Jira refuses a summary with "Summary must be less than 255 characters."; integrations report 255 refused too, so
+ * Airlock stays at 254 (local/vendors/jira/README.md).
+ */
+export const SUMMARY_MAX = 254;
 
 /** Text from a finding, made one line: control characters (newlines included) become spaces. */
 export function oneLine(text: string): string {
@@ -29,7 +32,7 @@ export function resourceName(resource: ResourceRef): string {
   }
 }
 
-/** The issue summary: severity, finding type and resource, one line, at most 255 characters. */
+/** The issue summary: severity, finding type and resource, one line, at most SUMMARY_MAX characters. */
 export function ticketSummary(incident: IncidentRecord): string {
   const { request } = incident;
   return clip(

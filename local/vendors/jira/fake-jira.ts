@@ -88,7 +88,8 @@ export const FAKE_JIRA = {
 
 const FIELDS_KNOWN = new Set(['project', 'issuetype', 'summary', 'description', 'labels', 'priority']);
 const LABEL_MAX = 255;
-const SUMMARY_MAX = 255;
+/** "less than 255 characters": 255 is refused (stricter than a reading that allows it). */
+const SUMMARY_MAX = 254;
 
 class HttpError extends Error {
   constructor(
@@ -116,6 +117,7 @@ export class FakeJira {
   private nextIssueId = 10001;
   private nextCommentId = 20001;
   private seq = 0;
+  private revoked = false;
   searchLagMs: number;
   baseUrl = '';
 
@@ -159,6 +161,11 @@ export class FakeJira {
   /** The next `times` matching API requests are answered with `status` (and Retry-After when given). */
   inject(fault: FakeJiraFault): void {
     this.faults.push({ ...fault });
+  }
+
+  /** The API token stops working (revoked or expired in Atlassian): every API request is 401 from now on. */
+  revokeToken(): void {
+    this.revoked = true;
   }
 
   clearFaults(): void {
@@ -245,7 +252,7 @@ export class FakeJira {
   private authenticate(req: IncomingMessage): void {
     const header = req.headers.authorization ?? '';
     const expected = `Basic ${Buffer.from(`${this.email}:${this.apiToken}`).toString('base64')}`;
-    if (header !== expected) {
+    if (this.revoked || header !== expected) {
       throw jiraError(401, ['You are not authenticated. Authentication required to perform this operation.']);
     }
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DrillDecision, runDrill } from '../../../../local/runtime/drill';
-import type { OfflineStack } from '../../../../local/runtime/types';
+import type { OfflineStack, TaskInvocation } from '../../../../local/runtime/types';
 import type { ServiceName } from '../../../../local/sim';
 import type { FakeJira, FakeJiraFault } from '../../../../local/vendors/jira/fake-jira';
 import { commentMarker } from '../../../../workflow/ticket-sinks/jira/sink';
@@ -22,15 +22,28 @@ afterAll(async () => {
 
 async function drill(
   decision: DrillDecision,
-  options: { faults?: FakeJiraFault[]; awsFailure?: [ServiceName, string, string] } = {},
+  options: {
+    faults?: FakeJiraFault[];
+    awsFailure?: [ServiceName, string, string];
+    revokeToken?: boolean;
+    onTask?: (stack: OfflineStack, task: TaskInvocation) => Promise<void>;
+  } = {},
 ) {
+  let current: OfflineStack | undefined;
   const run = await runDrill({
     event: EC2,
     decision,
     keepOpen: true,
-    stack: { tickets: 'jira' },
+    stack: {
+      tickets: 'jira',
+      ...(options.onTask
+        ? { onTask: (task: TaskInvocation) => (current ? options.onTask?.(current, task) : undefined) }
+        : {}),
+    },
     prepare: (stack) => {
+      current = stack;
       open.push(stack);
+      if (options.revokeToken) stack.jira?.revokeToken();
       for (const fault of options.faults ?? []) stack.jira?.inject(fault);
       if (options.awsFailure) {
         const [service, operation, error] = options.awsFailure;
@@ -144,5 +157,37 @@ describe('drills with the Jira ticket sink (jira.js against the fake Jira)', () 
     expect(actions).toEqual(expect.arrayContaining(['open-ticket-failed', 'update-ticket-failed']));
     const thread = run.slack.filter((m) => m.thread_ts).map((m) => m.text ?? '');
     expect(thread.some((t) => /ticket/i.test(t) && /TicketUnavailableError/.test(t))).toBe(true);
+  });
+
+  it('a retried OpenTicket and UpdateTicket (the first answer lost) open no second issue and add no second comment', async () => {
+    const rerun = new Set<string>();
+    const { run, issues, issue, jira } = await drill('approve', {
+      onTask: async (stack, task) => {
+        if ((task.key !== 'OpenTicket' && task.key !== 'UpdateTicket') || task.error || rerun.has(task.key))
+          return;
+        rerun.add(task.key);
+        // As Step Functions would after a lost response: the same input, run again.
+        await stack.tasks[task.key](task.input);
+      },
+    });
+
+    expect(run.status).toBe('RESOLVED');
+    expect([...rerun].sort()).toEqual(['OpenTicket', 'UpdateTicket']);
+    expect(issues).toHaveLength(1);
+    expect(creates(jira)).toHaveLength(1);
+    expect(issue?.comments).toHaveLength(1);
+    expect(jira.calls(/^POST .*\/transitions$/)).toHaveLength(1);
+  });
+
+  it('bad credentials: one clear TicketConfigError in the thread, not retried; containment and the approval go on', async () => {
+    const { run, jira, actions } = await drill('approve', { revokeToken: true });
+
+    expect(run.status).toBe('RESOLVED');
+    expect(jira.issues.size).toBe(0);
+    // Not retried: one search per ticket state (OpenTicket, then UpdateTicket opening first), each refused.
+    expect(jira.calls().map((c) => c.status)).toEqual([401, 401]);
+    expect(actions).toEqual(expect.arrayContaining(['open-ticket-failed', 'update-ticket-failed']));
+    const thread = run.slack.filter((m) => m.thread_ts).map((m) => m.text ?? '');
+    expect(thread.some((t) => t.includes('TicketConfigError: Jira refused the credentials'))).toBe(true);
   });
 });

@@ -242,6 +242,21 @@ describe('the Jira ticket sink (jira.js against the fake Jira)', () => {
     expect(await actions(r)).toContain('ticket-create-refused');
   });
 
+  it('clips a long finding title into a one-line summary Jira accepts (at most 254 characters)', async () => {
+    const r = await rig();
+    const incident = await r.incident();
+    const long = {
+      ...incident,
+      request: { ...incident.request, type: `Trojan:EC2/${'x'.repeat(400)}\nnext` },
+    };
+
+    await r.sink.open(long);
+
+    const summary = r.jira.issues.get('SEC-1')?.summary ?? '';
+    expect([...summary]).toHaveLength(254);
+    expect(summary.endsWith('…')).toBe(true);
+  });
+
   it('sets severity as a label instead of a priority when configured', async () => {
     const r = await rig({ severity: { field: 'label' } });
 

@@ -72,10 +72,10 @@ describe('the fake Jira', () => {
     expect(jira.issues.size).toBe(0);
   });
 
-  it('rejects a summary over 255 characters or with a newline, an unknown issue type, an unknown priority', async () => {
-    const long = await call('POST', '/rest/api/3/issue', fields({ summary: 'x'.repeat(256) }));
+  it('rejects a summary of 255 characters or more, or with a newline, an unknown issue type, an unknown priority', async () => {
+    const long = await call('POST', '/rest/api/3/issue', fields({ summary: 'x'.repeat(255) }));
     expect(long.body.errors).toEqual({ summary: 'Summary must be less than 255 characters.' });
-    expect((await call('POST', '/rest/api/3/issue', fields({ summary: 'x'.repeat(255) }))).status).toBe(201);
+    expect((await call('POST', '/rest/api/3/issue', fields({ summary: 'x'.repeat(254) }))).status).toBe(201);
     const newline = await call('POST', '/rest/api/3/issue', fields({ summary: 'a\nb' }));
     expect(newline.body.errors.summary).toMatch(/newline/);
     const type = await call('POST', '/rest/api/3/issue', fields({ issuetype: { name: 'Epic' } }));
