@@ -480,7 +480,12 @@ export class FakeJira {
   private commentPage(issue: FakeJiraIssue, query: Record<string, string[]>) {
     const startAt = Number(query.startAt?.[0] ?? 0) || 0;
     const maxResults = Math.min(Number(query.maxResults?.[0] ?? 5000) || 5000, 5000);
-    const comments = issue.comments.slice(startAt, startAt + maxResults);
+    const order = query.orderBy?.[0];
+    if (order !== undefined && !['created', '+created', '-created'].includes(order)) {
+      throw jiraError(400, [`The orderBy parameter '${order}' is not valid.`]);
+    }
+    const sorted = order === '-created' ? [...issue.comments].reverse() : issue.comments;
+    const comments = sorted.slice(startAt, startAt + maxResults);
     return {
       startAt,
       maxResults,

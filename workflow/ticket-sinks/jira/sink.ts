@@ -168,7 +168,8 @@ export class JiraTicketSink implements TicketSink {
     );
     if (!recorded) {
       const existing = await this.deps.call(`read the comments of ${key}`, (jira) =>
-        jira.issueComments.getComments({ issueIdOrKey: key, maxResults: 100 }),
+        // Newest first: people may have commented since, Airlock's own comment is recent.
+        jira.issueComments.getComments({ issueIdOrKey: key, maxResults: 100, orderBy: '-created' }),
       );
       const already = (existing.comments ?? []).find((c) => JSON.stringify(c.body ?? '').includes(marker));
       let commentId = already?.id;

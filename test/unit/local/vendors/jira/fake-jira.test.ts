@@ -144,6 +144,11 @@ describe('the fake Jira', () => {
     await call('POST', '/rest/api/3/issue', fields());
     expect((await call('POST', '/rest/api/3/issue/SEC-1/comment', { body: ADF })).status).toBe(201);
     expect((await call('POST', '/rest/api/3/issue/SEC-1/comment', { body: 'wiki' })).status).toBe(400);
+    const second = { ...ADF, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'second' }] }] };
+    await call('POST', '/rest/api/3/issue/SEC-1/comment', { body: second });
+    const newest = await call('GET', '/rest/api/3/issue/SEC-1/comment?orderBy=-created&maxResults=1');
+    expect(newest.body).toMatchObject({ total: 2, comments: [{ body: second }] });
+    expect((await call('GET', '/rest/api/3/issue/SEC-1/comment?orderBy=priority')).status).toBe(400);
     const { body } = await call('GET', '/rest/api/3/issue/SEC-1/transitions');
     expect(body.transitions.map((t: { to: { name: string } }) => t.to.name)).toEqual(['In Progress', 'Done']);
     const done = body.transitions.find((t: { to: { name: string } }) => t.to.name === 'Done');
@@ -158,7 +163,7 @@ describe('the fake Jira', () => {
       status: expect.objectContaining({ name: 'Done' }),
     });
     expect(jira.issues.get('SEC-1')).toMatchObject({
-      comments: [expect.anything()],
+      comments: [expect.anything(), expect.anything()],
       history: [{ from: 'To Do', to: 'Done' }],
     });
   });
