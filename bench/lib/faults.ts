@@ -789,9 +789,9 @@ export function faultMatrix(): FaultCase[] {
       install: (stack) => stack.jira?.inject({ status: 503, times: 4 }),
     },
     {
-      fault: 'Jira 429 storm (Retry-After 30 s on the next 4 calls): ticketing retried by the state machine',
+      fault: 'Jira 429 storm (Retry-After 30 s on the next 3 calls): ticketing retried by the state machine',
       path: 'approve-jira',
-      install: (stack) => stack.jira?.inject({ status: 429, times: 4, retryAfter: 30 }),
+      install: (stack) => stack.jira?.inject({ status: 429, times: 3, retryAfter: 30 }),
       // A 429 that lands on the create itself is recorded as refused (nothing was created): expected here.
       extraAudit: ['ticket-create-refused'],
     },

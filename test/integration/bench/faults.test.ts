@@ -25,7 +25,7 @@ const SUBSET = [
   'duplicate SendTaskSuccess (double click, spent token resent)',
   'approval click after the timeout',
   'Jira 5xx storm (503 on the next 4 calls): containment and approval unaffected, ticketing retried',
-  'Jira 429 storm (Retry-After 30 s on the next 4 calls): ticketing retried by the state machine',
+  'Jira 429 storm (Retry-After 30 s on the next 3 calls): ticketing retried by the state machine',
 ];
 
 function named(fault: string): FaultCase {
