@@ -194,6 +194,14 @@ describe('the Jira ticket sink (jira.js against the fake Jira)', () => {
     expect(await actions(r)).toContain('ticket-create-refused');
   });
 
+  it('fails with TicketUnavailableError (retried) when Jira cannot be reached, before anything is created', async () => {
+    const r = await rig();
+    await r.jira.stop();
+
+    await expect(r.sink.open(await r.incident())).rejects.toBeInstanceOf(TicketUnavailableError);
+    expect(await actions(r)).not.toContain('ticket-create-intent');
+  });
+
   it('fails with one clear TicketConfigError on bad credentials (401), never naming the token', async () => {
     const r = await rig();
     const sink = createTicketSink(
