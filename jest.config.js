@@ -9,9 +9,13 @@ const swc = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } },
 ];
+// jira.js ships ESM only (exports with an `import` condition alone): Jest's CommonJS runtime resolves it to its
+// built entry and compiles it with the same swc transform; tsx and esbuild (the Lambda bundles) load it as it is.
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '/jira\\.js/dist/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!jira\\.js/)'],
+  moduleNameMapper: { '^jira\\.js$': '<rootDir>/node_modules/jira.js/dist/index.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -71,3 +71,25 @@ export class NotificationError extends AirlockError {}
  * the state machine catches it and restores the pre-state.
  */
 export class DecisionRejected extends AirlockError {}
+
+/**
+ * The ticket system (Jira) asked us to slow down (HTTP 429) for longer than a task waits in place. Retried by the
+ * state machine (its own Retry entry, seconds apart); the message carries the Retry-After it sent.
+ */
+export class TicketThrottledError extends AirlockError {}
+
+/** The ticket system failed transiently (5xx, network). Retried by the state machine with backoff. */
+export class TicketUnavailableError extends AirlockError {}
+
+/**
+ * The ticket system refused the request as configured: bad credentials (401), no permission (403), a project,
+ * issue type or field it does not know (400/404), a status with no transition to it. Not retried: the thread and
+ * the alarm name what to fix; containment and the approval go on (the ticket states catch everything).
+ */
+export class TicketConfigError extends AirlockError {}
+
+/**
+ * An earlier attempt may have created the ticket (its create was sent, no answer was recorded) and Jira's search
+ * does not show it yet (its index is eventually consistent). Retried until the index has had time to settle.
+ */
+export class TicketLookupPendingError extends AirlockError {}

@@ -41,7 +41,8 @@ const POLL_MS = 5;
 /** The product's per-call retry (workflow/aws/call.ts), without its real backoff delays. */
 const AWS_ATTEMPTS = 4;
 
-export type FaultPath = 'approve' | 'timeout';
+/** `approve-jira`: approved, with tickets in the fake Jira (the Jira sink through jira.js). */
+export type FaultPath = 'approve' | 'timeout' | 'approve-jira';
 
 export interface FaultContext {
   stack: OfflineStack;
@@ -101,6 +102,7 @@ export interface FaultRow {
 export interface Baselines {
   approve: RunView;
   timeout: RunView;
+  'approve-jira': RunView;
 }
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -345,6 +347,9 @@ function counts(stack: OfflineStack): Record<string, number> {
     ssmCommands: 0,
     evidenceObjects: 0,
     slackMessages: 0,
+    jiraIssues: 0,
+    jiraComments: 0,
+    jiraIssuesDone: 0,
   };
   for (const account of Object.values(stack.sim.model.state.accounts)) {
     for (const region of Object.values(account.regions)) {
@@ -358,6 +363,11 @@ function counts(stack: OfflineStack): Record<string, number> {
   for (const bucket of Object.values(stack.sim.model.state.buckets))
     c.evidenceObjects += Object.keys(bucket.objects).length;
   c.slackMessages = stack.slack.allMessages().length;
+  for (const issue of stack.jira?.issues.values() ?? []) {
+    c.jiraIssues += 1;
+    c.jiraComments += issue.comments.length;
+    if (issue.status === 'Done') c.jiraIssuesDone += 1;
+  }
   return c;
 }
 
@@ -369,6 +379,8 @@ export async function captureView(
   extraAudit: readonly string[] = [],
 ): Promise<RunView> {
   const ids = idPlaceholders(stack);
+  // The fake Jira listens on a random port: its URLs (ticket links) compare as one placeholder.
+  if (stack.jira) ids.set(stack.jira.baseUrl, '<jira>');
   const ts = tsPlaceholders(stack.slack);
   const none = new Set<string>();
   const ledgerNames = (value: unknown) => rename(value, ids, ts, new Set([...LEDGER_TIMES, 'slackRefs']));
@@ -453,7 +465,7 @@ function silentLog(): Logger {
 async function runOne(event: unknown, spec: FaultCase, log: Logger): Promise<RunOutcome> {
   configureAwsRetry({ baseDelayMs: 0, maxDelayMs: 0, maxAttempts: spec.awsAttempts ?? AWS_ATTEMPTS });
   let current: OfflineStack | undefined;
-  const decision: DrillDecision = spec.decide ? 'none' : spec.path;
+  const decision: DrillDecision = spec.decide ? 'none' : spec.path === 'approve-jira' ? 'approve' : spec.path;
   const drill = await runDrill({
     event,
     decision,
@@ -461,6 +473,7 @@ async function runOne(event: unknown, spec: FaultCase, log: Logger): Promise<Run
     stack: {
       startAt: START,
       log,
+      ...(spec.path === 'approve-jira' ? { tickets: 'jira' as const } : {}),
       ...(spec.onTask
         ? {
             onTask: (task: TaskInvocation) =>
@@ -488,6 +501,7 @@ async function runOne(event: unknown, spec: FaultCase, log: Logger): Promise<Run
     await spec.tamper?.(stack);
     injected += stack.sim.faults.stats().total;
     injected += stack.slack.calls().filter((c) => c.status >= 429).length;
+    injected += stack.jira?.calls().filter((c) => c.status >= 429).length ?? 0;
     const stateRetries = arn ? stack.engine.history(arn).filter((e) => e.type === 'StateRetried').length : 0;
     return {
       view: await captureView(stack, arn, incidentId, spec.extraAudit),
@@ -683,6 +697,11 @@ function slackStorm(): Pick<FaultCase, 'onTask' | 'decide'> {
       await stack.engine.waitForTask(arn, { stateName: 'RequestApproval', timeoutMs: WAIT_MS });
       const ref = await approvalMessage(stack, incidentId);
       if (!stormed) problems.push('RequestApproval ran before the storm was raised');
+      // The responder clicks once the card shows the wait (its update retried through the storm): a click while
+      // RequestApproval still retries that update races it with NotifyResolved's, and the stale one can land last.
+      await until('the card to show the wait for a responder', () =>
+        stack.slack.allMessages().some((m) => !m.threadTs && m.text.includes('waiting for a responder')),
+      );
       await clickApproval(stack, ref, ACTIONS.approve, USERS.responder);
       await stack.engine.waitForStatus(arn, (d) => d.status !== 'RUNNING', { timeoutMs: WAIT_MS });
       return { problems, injected: 0 };
@@ -788,6 +807,19 @@ export function faultMatrix(): FaultCase[] {
       path: 'approve',
       decide: duplicateDecision,
       extraAudit: ['decision-duplicate'],
+    },
+    {
+      fault:
+        'Jira 5xx storm (503 on the next 4 calls): containment and approval unaffected, ticketing retried',
+      path: 'approve-jira',
+      install: (stack) => stack.jira?.inject({ status: 503, times: 4 }),
+    },
+    {
+      fault: 'Jira 429 storm (Retry-After 30 s on the next 3 calls): ticketing retried by the state machine',
+      path: 'approve-jira',
+      install: (stack) => stack.jira?.inject({ status: 429, times: 3, retryAfter: 30 }),
+      // A 429 that lands on the create itself is recorded as refused (nothing was created): expected here.
+      extraAudit: ['ticket-create-refused'],
     },
     {
       fault: 'approval click after the timeout',

@@ -27,6 +27,7 @@ import {
   statusLine,
   timeToContainMs,
 } from './format';
+import { ticketField } from './ticket-link';
 
 const SOURCE_LABEL: Record<IncidentRecord['request']['source'], string> = {
   guardduty: 'GuardDuty',
@@ -115,6 +116,8 @@ export function incidentCard(
   const reason = requesterReason(incident);
   if (reason) pairs.push(['Reason', reason]);
   if (incident.owner) pairs.push(['Owner', mention(incident.owner.userId)]);
+  const ticket = ticketField(incident);
+  if (ticket) pairs.push(ticket);
   if (ttc !== undefined) pairs.push(['Time to contain', duration(ttc)]);
   if (incident.findingCount > 1) {
     const extra = incident.findingCount - 1;

@@ -20,6 +20,7 @@ const STEP_WORDS: Record<string, { done: string; todo: string }> = {
   'close-incident': { done: 'Closed the incident', todo: 'close the incident' },
   'contain-access-key': { done: 'Contained the access key', todo: 'contain the access key' },
   'open-ticket': { done: 'Opened the ticket', todo: 'open the ticket' },
+  'update-ticket': { done: 'Updated the ticket', todo: 'update the ticket' },
 };
 
 /** "Recorded the pre-state", "Skipped: capture volatile evidence", "Could not isolate the network". */

@@ -2,6 +2,7 @@ import type { StepRecord } from '../../workflow/ledger/types';
 import { context, escapeMrkdwn, message, type SlackMessage, section, truncate } from './blocks';
 import { between, duration, hhmm } from './format';
 import { stepTitle } from './step-names';
+import { mrkdwnLink } from './ticket-link';
 
 const STEP_EMOJI: Record<StepRecord['status'], string> = {
   ok: ':white_check_mark:',
@@ -24,9 +25,10 @@ export function stepReply(step: StepRecord): SlackMessage {
     length += piece.length + 1;
   }
   if (shown.length < ids.length) shown.push(`+${ids.length - shown.length} more`);
+  const links = (step.links ?? []).map((l) => mrkdwnLink(l.url, truncate(l.text, 100))).join(' ');
   const blocks = [
     section(
-      `${STEP_EMOJI[step.status]} *${escapeMrkdwn(stepTitle(step.name, step.status))}*: ${escapeMrkdwn(truncate(step.summary, 1500))}`,
+      `${STEP_EMOJI[step.status]} *${escapeMrkdwn(stepTitle(step.name, step.status))}*: ${escapeMrkdwn(truncate(step.summary, 1500))}${links ? ` ${links}` : ''}`,
     ),
   ];
   if (shown.length) blocks.push(section(shown.join(' ')));

@@ -31,6 +31,7 @@ import { acknowledge, IAM5_TARGET_ARNS } from './nag';
 import { ACTING_TASK_KEYS, dutyOf, INTAKE, memberRoleName, roleNameFor, SLACK_BOT } from './names';
 import { Operations } from './operations';
 import { SlackEndpoint } from './slack-endpoint';
+import { TicketIntegration } from './ticket-secret';
 
 export interface AirlockStackProps extends StackProps {
   /** Validated configuration (infra/lib/config.ts). */
@@ -118,6 +119,8 @@ export class AirlockStack extends Stack {
           'The signing secret and bot token are issued by Slack, not by AWS: rotation means regenerating them in the Slack app and running put-secret-value (docs/DEPLOY.md)',
       },
     ]);
+
+    const tickets = new TicketIntegration(this, 'Tickets', { settings: config.tickets });
 
     // --- Shared names (ARNs built from fixed names: no reference, no dependency cycle)
     const stateMachineArn = this.formatArn({
@@ -225,11 +228,13 @@ export class AirlockStack extends Stack {
         timeout: Duration.seconds(spec.timeoutSeconds),
         environment: {
           ...(spec.owner === 'bot' ? slackEnv : {}),
+          ...(spec.tickets ? tickets.environment : {}),
           ...(memberRole ? { RESPONDER_ROLE_NAME: memberRole } : {}),
         },
         fixedRoleName: acting,
       });
       this.ledger.grantLedger(fn.role);
+      if (spec.tickets) tickets.grantRead(fn.role);
       if (spec.owner === 'bot') {
         this.grantSecretRead(fn.role);
         if (spec.evidenceBucket === 'read-reports') {

@@ -7,6 +7,7 @@ import {
   SlackSettingsSchema,
   WorkflowSettingsSchema,
 } from '../../workflow/config';
+import { type TicketSettings, TicketSettingsSchema } from '../../workflow/ticket-sinks/settings';
 
 /**
  * Airlock's deploy-time configuration: `cdk.json` context (or `-c key=value`), validated with zod.
@@ -39,6 +40,32 @@ const str = <T extends z.ZodType>(schema: T) => z.preprocess(toStr, schema);
 const num = <T extends z.ZodType>(schema: T) => z.preprocess(toNum, schema);
 const bool = <T extends z.ZodType>(schema: T) => z.preprocess(toBool, schema);
 const list = <T extends z.ZodType>(schema: T) => z.preprocess(toList, schema);
+/** An object given as JSON: `-c tickets='{"sink":"jira",…}'`, or an object in cdk.json. */
+const toJson = (v: unknown) => {
+  if (unset(v)) return undefined;
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+};
+
+/**
+ * The ticket sink (workflow/ticket-sinks/settings.ts), checked at deploy time: a deployed Jira site is https only
+ * (the schema also admits a local fake's http://127.0.0.1 for drills).
+ */
+const TicketsContextSchema = z.preprocess(
+  toJson,
+  // The schema refuses other http:// URLs itself: only the local fake's address is left to refuse here.
+  TicketSettingsSchema.refine(
+    (t) => t.sink !== 'jira' || !/^http:\/\/(127\.0\.0\.1|localhost)/.test(t.jira.baseUrl),
+    {
+      message: 'jira.baseUrl must be https:// (your Jira Cloud site, e.g. https://your-site.atlassian.net)',
+      path: ['jira', 'baseUrl'],
+    },
+  ),
+);
 
 const ACCOUNT_ID = /^\d{12}$/;
 const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
@@ -192,6 +219,12 @@ export const AirlockContextSchema = z.object({
    * (workflow/ledger/request-nonces.ts); incidents and their audit trail never do. @default 'ttl'
    */
   ledgerTtlAttribute: str(z.string().default('ttl')),
+  /**
+   * Where incident tickets go: `{"sink": "ledger"}` (the ledger itself) or `{"sink": "jira", "jira": {"baseUrl",
+   * "projectKey", "issueType", "statuses", "severity"}}`; credentials in the ticket secret (docs/DEPLOY.md,
+   * Tickets). @default {"sink": "ledger"}
+   */
+  tickets: TicketsContextSchema,
 });
 export type AirlockContext = z.infer<typeof AirlockContextSchema>;
 
@@ -200,13 +233,18 @@ export interface AirlockConfig {
   slack: SlackSettings;
   slackBot: { botId: string; botUserId: string; teamId?: string; appId?: string };
   routing: RoutingPolicy;
+  tickets: TicketSettings;
   context: AirlockContext;
 }
 
 function formatIssues(error: z.ZodError, skip: readonly string[] = []): string[] {
   return error.issues
-    .map((issue) => ({ key: String(issue.path[0] ?? '?'), message: issue.message }))
-    .filter(({ key }) => !skip.includes(key))
+    .map((issue) => ({
+      // Nested settings (tickets) name the exact field: one clear error per problem.
+      key: issue.path[0] === 'tickets' ? issue.path.join('.') : String(issue.path[0] ?? '?'),
+      message: issue.message,
+    }))
+    .filter(({ key }) => !skip.includes(key.split('.')[0] ?? key))
     .map(({ key, message }) => `airlock: context value '${key}' is invalid: ${message}`);
 }
 
@@ -254,6 +292,7 @@ export function checkAirlockContext(raw: Raw): { config: AirlockConfig } | { err
         ...(c.slackAppId ? { appId: c.slackAppId } : {}),
       },
       routing,
+      tickets: c.tickets,
       context: c,
     },
   };

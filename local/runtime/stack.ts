@@ -21,7 +21,7 @@ import { DynamoPostSlots } from '../../workflow/ledger/post-slots';
 import { createLogger } from '../../workflow/log';
 import type { TaskKey } from '../../workflow/tasks/catalog';
 import type { WorkflowTaskDeps } from '../../workflow/tasks/deps';
-import { LedgerTicketSink } from '../../workflow/ticket-sinks';
+import { createTicketSink, type TicketSettings, TicketSettingsSchema } from '../../workflow/ticket-sinks';
 import { startDynalite } from '../dynalite';
 import { localSubstitutions } from '../engine/arns';
 import { VirtualClock } from '../engine/clock';
@@ -29,6 +29,7 @@ import { LocalEngine } from '../engine/engine';
 import { DEMO, HOME_ACCOUNT_ID, HOME_REGION, SimulatedAws, seedDemoEstate } from '../sim';
 import { FakeSlackApi } from '../slack/fake-api';
 import { BOT, CHANNELS, TEAM, USERS } from '../slack/workspace';
+import { FakeJira } from '../vendors/jira/fake-jira';
 import { drillMetrics } from './metrics';
 import { CALLBACK_KEYS, type LocalTaskHandlers, localTaskHandlers } from './task-handlers';
 import type { OfflineStack, OfflineStackOptions, TaskObserver } from './types';
@@ -109,6 +110,15 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     ...options.slackSettings,
   });
 
+  // Tickets: the ledger sink by default; with `tickets: 'jira'` the real Jira sink (jira.js) talks to a fake site.
+  const jira =
+    options.tickets === 'jira' ? await new FakeJira({ clock, ...options.jira?.fake }).start() : undefined;
+  const ticketSettings: TicketSettings = TicketSettingsSchema.parse(
+    jira
+      ? { sink: 'jira', jira: { projectKey: 'SEC', ...options.jira?.settings, baseUrl: jira.baseUrl } }
+      : { sink: 'ledger' },
+  );
+
   const clients = sim.clientFactory();
   const metrics = drillMetrics(log.child({ component: 'metrics' }));
   const workflowDeps: WorkflowTaskDeps = {
@@ -116,7 +126,12 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     clients,
     clock,
     log: log.child({ component: 'workflow' }),
-    ticketSink: new LedgerTicketSink(ledger, clock),
+    ticketSink: createTicketSink(ticketSettings, {
+      ledger,
+      clock,
+      log: log.child({ component: 'tickets' }),
+      ...(jira ? { credentials: async () => jira.credentials, jira: { strict: true } } : {}),
+    }),
     evidenceS3: (await clients({ accountId: HOME_ACCOUNT_ID, region: HOME_REGION })).s3,
     // The principal the home account's simulated clients act as (Airlock's task role in the simulator).
     evidenceWriter: async () => sim.model.callerRoleArn(HOME_ACCOUNT_ID),
@@ -207,6 +222,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     sim,
     engine,
     slack,
+    ...(jira ? { jira } : {}),
     bot: { url: bot.url, signingSecret, botToken: BOT.token },
     settings: { slack: slackSettings, workflow, policy, homeAccountId: HOME_ACCOUNT_ID, region: HOME_REGION },
     pace,
@@ -217,6 +233,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
       await engine.close();
       await bot.stop();
       await slack.stop();
+      await jira?.stop();
       await dynamo.close();
     },
   };

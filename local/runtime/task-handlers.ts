@@ -20,6 +20,7 @@ import * as restoreEc2 from '../../workflow/tasks/restore-ec2';
 import * as revokeInstanceCredentials from '../../workflow/tasks/revoke-instance-credentials';
 import * as snapshotVolumes from '../../workflow/tasks/snapshot-volumes';
 import * as tagInstance from '../../workflow/tasks/tag-instance';
+import * as updateTicket from '../../workflow/tasks/update-ticket';
 import * as writeReport from '../../workflow/tasks/write-report';
 
 type Handler = (input: unknown) => Promise<unknown>;
@@ -48,6 +49,7 @@ export function localTaskHandlers(workflow: WorkflowTaskDeps, bot: BotTaskDeps):
     TagInstance: w(tagInstance),
     RevokeInstanceCredentials: w(revokeInstanceCredentials),
     OpenTicket: w(openTicket),
+    UpdateTicket: w(updateTicket),
     RestoreEc2: w(restoreEc2),
     ContainAccessKey: w(containAccessKey),
     RestoreAccessKey: w(restoreAccessKey),

@@ -3,9 +3,11 @@ import type { AcceptResult } from '../../workflow/intake/service';
 import type { Ledger } from '../../workflow/ledger/ledger';
 import type { Logger } from '../../workflow/log';
 import type { TaskKey } from '../../workflow/tasks/catalog';
+import type { JiraSettings } from '../../workflow/ticket-sinks/settings';
 import type { VirtualClock } from '../engine/clock';
 import type { LocalEngine } from '../engine/engine';
 import type { FakeSlackApi } from '../slack/fake-api';
+import type { FakeJira, FakeJiraOptions } from '../vendors/jira/fake-jira';
 import type { LocalTaskHandlers } from './task-handlers';
 
 /**
@@ -20,6 +22,8 @@ export interface OfflineStack {
   readonly sim: import('../sim').SimulatedAws;
   readonly engine: LocalEngine;
   readonly slack: FakeSlackApi;
+  /** The fake Jira site the Jira ticket sink talks to (when `tickets: 'jira'`). */
+  readonly jira?: FakeJira;
   /** The bot's Slack endpoint (what a Slack app's request URL would be) and the secret requests are signed with. */
   readonly bot: { url: string; signingSecret: string; botToken: string };
   readonly settings: {
@@ -77,4 +81,8 @@ export interface OfflineStackOptions {
   policy?: Partial<RoutingPolicy>;
   workflow?: Partial<WorkflowSettings>;
   slackSettings?: Partial<SlackSettings>;
+  /** The ticket sink: 'ledger' (the product default) or 'jira' (a fake Jira site is started). Default 'ledger'. */
+  tickets?: 'ledger' | 'jira';
+  /** With `tickets: 'jira'`: the fake's options and the sink's settings (baseUrl is the fake's). */
+  jira?: { fake?: FakeJiraOptions; settings?: Partial<Omit<JiraSettings, 'baseUrl'>> };
 }

@@ -9,7 +9,8 @@ import { PortInUseError, startWorkspace, type Workspace } from './server';
  * `npm start`: the whole of Airlock offline on 127.0.0.1 plus the drill workspace page.
  * Environment: PORT (workspace, default 3000), AIRLOCK_BOT_PORT (bot, default random), AIRLOCK_TIME_SCALE
  * (virtual time speed, default 1; 0 = moves only when fast-forwarded), AIRLOCK_DATA_DIR (keep the ledger on
- * disk), SLACK_SIGNING_SECRET (default: random per start), LOG_LEVEL (default warn here).
+ * disk), SLACK_SIGNING_SECRET (default: random per start), LOG_LEVEL (default warn here), AIRLOCK_TICKETS
+ * (`jira`, the default here: tickets go to a fake Jira site the card links to; `ledger`: the product default).
  */
 
 // A readable console by default; LOG_LEVEL=info npm start shows every step's log line.
@@ -63,6 +64,7 @@ function banner(workspace: Workspace, stack: OfflineStack, scale: number, secret
     `  Signing secret:     ${secret}`,
     `  Virtual clock:      ${clock}`,
     `  Ledger:             ${process.env.AIRLOCK_DATA_DIR ? `dynalite at ${process.env.AIRLOCK_DATA_DIR}` : 'in memory'}`,
+    `  Tickets:            ${stack.jira ? `fake Jira at ${stack.jira.baseUrl}/browse (the card links each ticket)` : 'the ledger'}`,
     'Open the workspace, pick a sample in Inject, and answer in #soc-incidents. Ctrl-C stops.',
     '',
   ].join('\n');
@@ -77,6 +79,7 @@ export async function main(): Promise<void> {
   const stack = await startOfflineStack({
     botPort,
     timeScale,
+    tickets: process.env.AIRLOCK_TICKETS === 'ledger' ? 'ledger' : 'jira',
     ...(process.env.AIRLOCK_DATA_DIR ? { dataDir: process.env.AIRLOCK_DATA_DIR } : {}),
     ...(process.env.SLACK_SIGNING_SECRET ? { signingSecret: process.env.SLACK_SIGNING_SECRET } : {}),
   });

@@ -1,6 +1,6 @@
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { startOfflineStack } from '../../local/runtime/stack';
-import type { OfflineStack } from '../../local/runtime/types';
+import type { OfflineStack, OfflineStackOptions } from '../../local/runtime/types';
 import { USERS } from '../../local/slack/workspace';
 import { fromOfflineStack } from '../../local/workspace/offline';
 import { startWorkspace, type Workspace } from '../../local/workspace/server';
@@ -36,8 +36,8 @@ export interface Drill {
  * The whole offline stack (manual clock, no Slack rate limit: waits are event-driven) + the workspace server on
  * random ports + a 1280×800 page on it.
  */
-export async function startDrill(): Promise<Drill> {
-  const stack = await startOfflineStack({ timeScale: 0, slackRateLimit: false });
+export async function startDrill(options: OfflineStackOptions = {}): Promise<Drill> {
+  const stack = await startOfflineStack({ timeScale: 0, slackRateLimit: false, ...options });
   let workspace: Workspace | undefined;
   let browser: Browser | undefined;
   const close = async () => {

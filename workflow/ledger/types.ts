@@ -39,6 +39,8 @@ export interface StepRecord {
   startedAt: string;
   endedAt: string;
   ids?: string[];
+  /** Links shown with the step (the ticket's key and URL): rendered as links, escaped. */
+  links?: { text: string; url: string }[];
   /** Set by the Notify task once this step's reply is in the Slack thread (a retried step clears it by replacing the record). */
   notified?: boolean;
 }
@@ -57,6 +59,8 @@ export interface IncidentRecord {
   evidence: EvidenceItem[];
   steps: StepRecord[];
   slack?: { channel: string; ts: string; reviewChannel?: string; reviewTs?: string };
+  /** The incident's ticket once its sink opened it (a Jira key and its browse URL; the ledger sink sets none). */
+  ticket?: { id: string; url?: string; sink: string };
   approval?: {
     approvalId: string;
     state: 'pending' | 'approved' | 'rejected' | 'expired' | 'escalated';

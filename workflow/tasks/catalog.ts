@@ -20,6 +20,8 @@ export interface TaskSpec {
   evidenceBucket?: 'write' | 'reports' | 'read-reports';
   /** Called with `lambda:invoke.waitForTaskToken` (the Payload carries `taskToken`). */
   callback?: true;
+  /** Talks to the ticket sink (given the ticket settings, and the ticket secret when the sink has one). */
+  tickets?: true;
   /**
    * Lambda timeout in seconds (the ASL's TimeoutSeconds for the state is a little larger). Bot tasks: 60, room
    * for the post pacer's longest wait (SLACK_POST_PACE.maxWaitMs, 20 s) plus the Slack call's own retries.
@@ -157,6 +159,15 @@ export const TASKS = {
     entry: 'workflow/tasks/open-ticket.ts',
     owner: 'workflow',
     actions: [],
+    tickets: true,
+    timeoutSeconds: 30,
+  },
+  UpdateTicket: {
+    entry: 'workflow/tasks/update-ticket.ts',
+    owner: 'workflow',
+    // The ticket's comment and status (Jira through its API; the ledger sink writes the ledger only).
+    actions: [],
+    tickets: true,
     timeoutSeconds: 30,
   },
   RestoreEc2: {

@@ -1,12 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { productionClientFactory } from '../aws/client-factory';
 import { DynamoLedger } from '../ledger/dynamo-ledger';
 import { createLogger } from '../log';
 import { systemClock } from '../ports';
-import { LedgerTicketSink } from '../ticket-sinks';
+import { createTicketSink, TicketSettingsSchema } from '../ticket-sinks';
+import { cachedCredentials, loadJiraCredentials } from '../ticket-sinks/jira/secret';
 import type { TaskRun, WorkflowTaskDeps } from './deps';
 
 function required(name: string): string {
@@ -40,6 +42,25 @@ function callerIdentity(): () => Promise<string> {
   };
 }
 
+/**
+ * The sink `TICKETS` selects (JSON, validated at deploy time; the ledger sink when unset), its credentials read from
+ * the `TICKET_SECRET_ARN` secret once per container, at the first ticket call.
+ */
+function productionTicketSink(ledger: WorkflowTaskDeps['ledger'], log: WorkflowTaskDeps['log']) {
+  const settings = TicketSettingsSchema.parse(
+    process.env.TICKETS ? JSON.parse(process.env.TICKETS) : undefined,
+  );
+  const secretArn = process.env.TICKET_SECRET_ARN;
+  return createTicketSink(settings, {
+    ledger,
+    clock: systemClock,
+    log,
+    ...(secretArn
+      ? { credentials: cachedCredentials(() => loadJiraCredentials(new SecretsManagerClient({}), secretArn)) }
+      : {}),
+  });
+}
+
 /** Production deps, built once per Lambda container from the environment CDK sets. */
 export function productionDeps(): WorkflowTaskDeps {
   if (deps) return deps;
@@ -59,7 +80,7 @@ export function productionDeps(): WorkflowTaskDeps {
     }),
     clock: systemClock,
     log,
-    ticketSink: new LedgerTicketSink(ledger, systemClock),
+    ticketSink: productionTicketSink(ledger, log),
     evidenceS3: new S3Client({}),
     evidenceWriter: callerIdentity(),
   };

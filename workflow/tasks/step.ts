@@ -14,6 +14,8 @@ export interface StepOutcome<O> {
   status?: StepRecord['status'];
   summary: string;
   ids?: string[];
+  /** Links shown with the step in the thread (e.g. the ticket): text and an http(s) URL. */
+  links?: { text: string; url: string }[];
 }
 
 /**
@@ -39,6 +41,7 @@ export async function runStep<O>(
       startedAt,
       endedAt,
       ...(result.ids ? { ids: result.ids } : {}),
+      ...(result.links?.length ? { links: result.links } : {}),
     });
     await deps.ledger.appendAudit({
       incidentId,

@@ -2,6 +2,7 @@ import { type KnownBlock, WebClient } from '@slack/web-api';
 import {
   type Baselines,
   type FaultCase,
+  type FaultPath,
   faultMatrix,
   runBaselines,
   runFaultCase,
@@ -23,6 +24,8 @@ const SUBSET = [
   'Slack 5xx/429 storm during approval',
   'duplicate SendTaskSuccess (double click, spent token resent)',
   'approval click after the timeout',
+  'Jira 5xx storm (503 on the next 4 calls): containment and approval unaffected, ticketing retried',
+  'Jira 429 storm (Retry-After 30 s on the next 3 calls): ticketing retried by the state machine',
 ];
 
 function named(fault: string): FaultCase {
@@ -33,14 +36,14 @@ function named(fault: string): FaultCase {
 
 let baselines: Partial<Baselines>;
 
-function baseline(path: 'approve' | 'timeout') {
+function baseline(path: FaultPath) {
   const view = baselines[path];
   if (!view) throw new Error(`no ${path} baseline`);
   return view;
 }
 
 beforeAll(async () => {
-  baselines = await runBaselines();
+  baselines = await runBaselines({ paths: ['approve', 'timeout', 'approve-jira'] });
 });
 afterAll(() => configureAwsRetry({ baseDelayMs: 100, maxDelayMs: 5_000, maxAttempts: 4 }));
 
@@ -60,6 +63,24 @@ describe('fault matrix over the EC2 drill', () => {
       executionStatus: 'SUCCEEDED',
     });
     expect(baseline('timeout').statesVisited).toContain('Escalate');
+    // With the Jira sink: one issue, the approval as its one comment, moved to Done.
+    expect(baseline('approve-jira')).toMatchObject({ status: 'RESOLVED', executionStatus: 'SUCCEEDED' });
+    expect(baseline('approve-jira').counts).toMatchObject({
+      jiraIssues: 1,
+      jiraComments: 1,
+      jiraIssuesDone: 1,
+    });
+  });
+
+  it('a Jira storm retries the ticket states (StateRetried) and audits each failed attempt', async () => {
+    const row = await runFaultCase(
+      named(
+        'Jira 5xx storm (503 on the next 4 calls): containment and approval unaffected, ticketing retried',
+      ),
+      baseline('approve-jira'),
+    );
+    expect(row).toMatchObject({ ok: true, injected: 4 });
+    expect(row.stateRetries).toBeGreaterThanOrEqual(4);
   });
 
   it.each(SUBSET)('%s: same estate, ledger and Slack threads as without the fault', async (fault) => {

@@ -130,7 +130,8 @@ async function secureContainment(
  * j. Compensation after an unrecoverable error: keeps whatever containment succeeded, makes sure (EC2) that the
  * instance's sessions are denied and that no ENI is left on the allow-all group,
  * tags an EC2 instance `airlock:containment-failed=<step>`, records the failure and status FAILED in the ledger,
- * pages on-call once, and records an audit event. Tagging problems never stop it. Clients are obtained lazily:
+ * records once that the failure needs the on-call (`on-call-needed`: paging is a state of its own after this
+ * one, not the ticket sink's job), and records an audit event. Tagging problems never stop it. Clients are obtained lazily:
  * the failure being compensated may be that the role could not be assumed.
  */
 export async function compensate(
@@ -157,18 +158,17 @@ export async function compensate(
       ? incident
       : await deps.ledger.setStatus(incidentId, 'FAILED', { failure });
 
-  let paged = false;
-  if (!audit.some((e) => e.action === COMPENSATE_AUDIT.paged)) {
+  let onCallNeeded = false;
+  if (!audit.some((e) => e.action === COMPENSATE_AUDIT.onCallNeeded)) {
     const reason = `Airlock containment of ${incidentId} failed at ${failure.step}: ${failure.error}: ${failure.cause}`;
-    await deps.ticketSink.page(failed, reason);
     await deps.ledger.appendAudit({
       incidentId,
       at: deps.clock.now().toISOString(),
       actor: 'workflow',
-      action: COMPENSATE_AUDIT.paged,
-      detail: { sink: deps.ticketSink.name, step: failure.step },
+      action: COMPENSATE_AUDIT.onCallNeeded,
+      detail: { reason, step: failure.step, status: failed.status },
     });
-    paged = true;
+    onCallNeeded = true;
   }
 
   const output: CompensateOutput = {
@@ -186,12 +186,15 @@ export async function compensate(
       failedStep: failure.step,
       error: failure.error,
       tag,
-      paged,
+      onCallNeeded,
       ...(safeguards ? { safeguards } : {}),
     },
     inputDigest: digest(input),
     outputDigest: digest(output),
   });
-  deps.log.warn({ incidentId, failedStep: failure.step, error: failure.error, tag, paged }, 'compensated');
+  deps.log.warn(
+    { incidentId, failedStep: failure.step, error: failure.error, tag, onCallNeeded },
+    'compensated',
+  );
   return output;
 }

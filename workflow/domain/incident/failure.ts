@@ -4,7 +4,8 @@ import type { AuditEvent } from '../../ledger/types';
 export const COMPENSATE_AUDIT = {
   tagged: 'compensation-tagged',
   tagFailed: 'compensation-tag-failed',
-  paged: 'compensation-paged',
+  /** The failure needs the on-call: recorded once (paging itself is its own state after Compensate). */
+  onCallNeeded: 'on-call-needed',
   done: 'compensated',
 } as const;
 

@@ -20,8 +20,9 @@ export async function openTicket(deps: WorkflowTaskDeps, input: OpenTicketInput)
     };
     return {
       output,
-      summary: `Ticket ${ticket.ticketId} opened (${deps.ticketSink.name})${ticket.url ? `: ${ticket.url}` : ''}`,
+      summary: `Ticket ${ticket.ticketId} opened (${deps.ticketSink.name})`,
       ids: [ticket.ticketId],
+      ...(ticket.url ? { links: [{ text: ticket.ticketId, url: ticket.url }] } : {}),
     };
   });
 }

@@ -177,6 +177,7 @@ describe('drill paths: EC2', () => {
       'OpenTicket',
       'NotifyContained',
       'RequestApproval',
+      'TicketApproved',
       'ResolveIncident',
       'WriteReport',
       'AfterReport',
@@ -194,9 +195,10 @@ describe('drill paths: EC2', () => {
   it('reject: restores the instance exactly to its pre-incident state', async () => {
     const run = await drill(EC2, 'reject');
     expect(run).toMatchObject({ status: 'RESTORED', executionStatus: 'SUCCEEDED' });
-    expect(run.statesVisited.slice(-7)).toEqual([
+    expect(run.statesVisited.slice(-8)).toEqual([
       'Restore',
       'RestoreEc2',
+      'TicketRestored',
       'CloseRestored',
       'WriteReport',
       'AfterReport',
@@ -238,9 +240,10 @@ describe('drill paths: EC2', () => {
     const run = await drill(EC2, 'timeout');
     expect(run).toMatchObject({ status: 'ESCALATED_UNRESOLVED', executionStatus: 'SUCCEEDED' });
     const escalated = run.statesVisited.indexOf('Escalate');
-    expect(run.statesVisited.slice(escalated - 1, escalated + 7)).toEqual([
+    expect(run.statesVisited.slice(escalated - 1, escalated + 8)).toEqual([
       'RequestApproval',
       'Escalate',
+      'TicketUnresolved',
       'CloseUnresolved',
       'WriteReport',
       'AfterReport',
@@ -321,9 +324,10 @@ describe('drill paths: EC2', () => {
       prepare: failOnce('ec2', 'CreateTags', 'UnauthorizedOperation'),
     });
     expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
-    expect(run.statesVisited.slice(-6)).toEqual([
+    expect(run.statesVisited.slice(-7)).toEqual([
       'TagInstance',
       'Compensate',
+      'TicketFailed',
       'WriteReport',
       'AfterReport',
       'NotifyFailed',

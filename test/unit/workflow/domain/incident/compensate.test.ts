@@ -77,21 +77,22 @@ describe('compensate', () => {
     expect(incident?.status).toBe('FAILED');
     expect(incident?.failure).toEqual({ step: 'snapshot-volume', error: 'ResourceNotFoundError', cause });
     const audit = await h.ledger.listAudit(base.incidentId);
-    const page = audit.find((e) => e.action === 'on-call-paged');
-    expect(page?.detail?.reason).toBe(
+    const needed = audit.filter((e) => e.action === 'on-call-needed');
+    expect(needed).toHaveLength(1);
+    expect(needed[0]?.detail?.reason).toBe(
       `Airlock containment of ${base.incidentId} failed at snapshot-volume: ResourceNotFoundError: ${cause}`,
     );
     expect(audit.map((e) => e.action)).toEqual(
-      expect.arrayContaining(['compensation-tagged', 'compensation-paged', 'compensated']),
+      expect.arrayContaining(['compensation-tagged', 'on-call-needed', 'compensated']),
     );
     expect(audit.find((e) => e.action === 'compensated')?.detail).toMatchObject({
       failedStep: 'snapshot-volume',
       tag: 'tagged',
-      paged: true,
+      onCallNeeded: true,
     });
   });
 
-  it('changes nothing on a re-run: no second tag, status write or page', async () => {
+  it('changes nothing on a re-run: no second tag, status write or on-call record', async () => {
     const h = makeHarness();
     const base = await seed(h);
     await auditOfFailedSnapshot(h, base.incidentId);
@@ -105,10 +106,10 @@ describe('compensate', () => {
     expect(again).toEqual(first);
     expect(ec2).not.toHaveReceivedCommand(CreateTagsCommand);
     expect(h.ledger.calls.filter((c) => c === 'setStatus')).toHaveLength(setStatusCalls);
-    expect((await auditActions(h, base.incidentId)).filter((a) => a === 'on-call-paged')).toHaveLength(1);
+    expect((await auditActions(h, base.incidentId)).filter((a) => a === 'on-call-needed')).toHaveLength(1);
   });
 
-  it('still finishes when the instance is gone: records the tagging failure, FAILED, paged', async () => {
+  it('still finishes when the instance is gone: records the tagging failure, FAILED, on-call needed', async () => {
     const h = makeHarness();
     const base = await seed(h);
     await auditOfFailedSnapshot(h, base.incidentId);
@@ -131,7 +132,7 @@ describe('compensate', () => {
     expect(audit.find((e) => e.action === 'compensation-tag-failed')?.detail?.error).toMatch(
       /^ResourceNotFoundError: ec2:CreateTags/,
     );
-    expect(audit.some((e) => e.action === 'on-call-paged')).toBe(true);
+    expect(audit.some((e) => e.action === 'on-call-needed')).toBe(true);
     expect((await h.ledger.getIncident(base.incidentId))?.status).toBe('FAILED');
   });
 
@@ -158,7 +159,7 @@ describe('compensate', () => {
     });
     expect(ec2).not.toHaveReceivedAnyCommand();
     expect(await auditActions(h, base.incidentId)).toEqual(
-      expect.arrayContaining(['compensation-tag-failed', 'on-call-paged', 'compensated']),
+      expect.arrayContaining(['compensation-tag-failed', 'on-call-needed', 'compensated']),
     );
   });
 

@@ -33,7 +33,7 @@ describe('openTicket', () => {
     h.deps.ticketSink = {
       name: 'jira',
       open: async () => ({ ticketId: 'SEC-42', url: 'https://jira.example.com/browse/SEC-42' }),
-      page: async () => {},
+      update: async () => ({ ticketId: 'SEC-42', commented: true, transitioned: false }),
     };
 
     const out = await openTicket(h.deps, OpenTicketInputSchema.parse(base));

@@ -1,0 +1,57 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { TicketSettings } from '../../workflow/ticket-sinks/settings';
+import { acknowledge } from './nag';
+
+/**
+ * The ticket sink's deployment: its settings for the functions that open and update tickets (`TICKETS`), and,
+ * for a sink with credentials (Jira), one secret created EMPTY (the operator puts `{"email", "apiToken"}`),
+ * readable by exactly those functions.
+ */
+export class TicketIntegration extends Construct {
+  readonly secret?: secretsmanager.Secret;
+  readonly environment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: { settings: TicketSettings }) {
+    super(scope, id);
+    const { settings } = props;
+    if (settings.sink === 'jira') {
+      this.secret = new secretsmanager.Secret(this, 'Secret', {
+        description: 'Airlock Jira Cloud tickets: {"email": "...", "apiToken": "..."} (put after deploy)',
+      });
+      (this.secret.node.defaultChild as secretsmanager.CfnSecret).addPropertyDeletionOverride(
+        'GenerateSecretString',
+      );
+      acknowledge(this.secret, [
+        {
+          id: 'AwsSolutions-SMG4',
+          reason:
+            'The API token is issued by Atlassian, not by AWS: rotation means creating a new token and running put-secret-value (docs/DEPLOY.md, Tickets)',
+        },
+      ]);
+      new CfnOutput(scope, 'TicketSecretArn', {
+        description:
+          'aws secretsmanager put-secret-value --secret-id <this> (docs/DEPLOY.md, Tickets (Jira Cloud))',
+        value: this.secret.secretArn,
+      });
+    }
+    this.environment = {
+      TICKETS: JSON.stringify(settings),
+      ...(this.secret ? { TICKET_SECRET_ARN: this.secret.secretArn } : {}),
+    };
+  }
+
+  /** secretsmanager:GetSecretValue on exactly the ticket secret (nothing when the sink has none). */
+  grantRead(role: iam.IRole): void {
+    if (!this.secret) return;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTicketSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.secret.secretArn],
+      }),
+    );
+  }
+}
