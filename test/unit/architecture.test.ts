@@ -46,9 +46,10 @@ describe('architecture boundaries (docs/ARCHITECTURE.md)', () => {
   });
 
   it('infra/ holds no business logic: it imports only the catalog, definition, capture document, config and ledger table shape', () => {
-    // The Airlock-Capture document is, like the ASL, a deployed artefact shared by the stack and the workflow.
+    // The Airlock-Capture document is, like the ASL, a deployed artefact shared by the stack and the workflow. The
+    // ticket sink's settings schema is configuration the stack validates at synth, like workflow/config.
     const allowed =
-      /^(workflow\/(tasks\/catalog|definition|domain\/ec2\/capture-document|config|ledger\/(dynamo-ledger|table))|infra\/)/;
+      /^(workflow\/(tasks\/catalog|definition|domain\/ec2\/capture-document|config|ticket-sinks\/settings|ledger\/(dynamo-ledger|table))|infra\/)/;
     const offenders = sourceFiles('infra').flatMap((f) =>
       imports(f)
         .map((s) => target(f, s))
