@@ -29,6 +29,7 @@ import { LocalEngine } from '../engine/engine';
 import { DEMO, HOME_ACCOUNT_ID, HOME_REGION, SimulatedAws, seedDemoEstate } from '../sim';
 import { FakeSlackApi } from '../slack/fake-api';
 import { BOT, CHANNELS, TEAM, USERS } from '../slack/workspace';
+import { startLocalPaging } from '../vendors/pagerduty/local-paging';
 import { CALLBACK_KEYS, type LocalTaskHandlers, localTaskHandlers } from './task-handlers';
 import type { OfflineStack, OfflineStackOptions, TaskObserver } from './types';
 
@@ -108,6 +109,9 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     ...options.slackSettings,
   });
 
+  // PagerDuty: the fake Events API on loopback, and the real client pointed at it (off with `paging: false`).
+  const pager = options.paging === false ? undefined : await startLocalPaging({ clock, ...options.paging });
+
   const clients = sim.clientFactory();
   const workflowDeps: WorkflowTaskDeps = {
     ledger,
@@ -116,6 +120,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     log: log.child({ component: 'workflow' }),
     ticketSink: new LedgerTicketSink(ledger, clock),
     evidenceS3: (await clients({ accountId: HOME_ACCOUNT_ID, region: HOME_REGION })).s3,
+    ...(pager ? { paging: pager.paging } : {}),
   };
   const pace = { posts: 0, maxQueueMs: 0, refusals: 0 };
   const firstTake = new Map<string, number>();
@@ -193,6 +198,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     sim,
     engine,
     slack,
+    ...(pager ? { pagerDuty: pager.fake } : {}),
     bot: { url: bot.url, signingSecret, botToken: BOT.token },
     settings: { slack: slackSettings, workflow, policy, homeAccountId: HOME_ACCOUNT_ID, region: HOME_REGION },
     pace,
@@ -202,6 +208,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
       await engine.close();
       await bot.stop();
       await slack.stop();
+      await pager?.fake.stop();
       await dynamo.close();
     },
   };

@@ -6,6 +6,8 @@ import type { TaskKey } from '../../workflow/tasks/catalog';
 import type { VirtualClock } from '../engine/clock';
 import type { LocalEngine } from '../engine/engine';
 import type { FakeSlackApi } from '../slack/fake-api';
+import type { FakePagerDuty } from '../vendors/pagerduty/fake-events-api';
+import type { LocalPagingOptions } from '../vendors/pagerduty/local-paging';
 import type { LocalTaskHandlers } from './task-handlers';
 
 /**
@@ -20,6 +22,8 @@ export interface OfflineStack {
   readonly sim: import('../sim').SimulatedAws;
   readonly engine: LocalEngine;
   readonly slack: FakeSlackApi;
+  /** The fake PagerDuty Events API the Page task talks to (unset when started with `paging: false`). */
+  readonly pagerDuty?: FakePagerDuty;
   /** The bot's Slack endpoint (what a Slack app's request URL would be) and the secret requests are signed with. */
   readonly bot: { url: string; signingSecret: string; botToken: string };
   readonly settings: {
@@ -75,4 +79,6 @@ export interface OfflineStackOptions {
   policy?: Partial<RoutingPolicy>;
   workflow?: Partial<WorkflowSettings>;
   slackSettings?: Partial<SlackSettings>;
+  /** PagerDuty paging against the local fake (default on); false = paging off, as with no routing key. */
+  paging?: false | Omit<LocalPagingOptions, 'clock'>;
 }

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { productionClientFactory } from '../aws/client-factory';
 import { DynamoLedger } from '../ledger/dynamo-ledger';
 import { createLogger } from '../log';
+import { pagingFromEnv } from '../paging/production';
 import { systemClock } from '../ports';
 import { LedgerTicketSink } from '../ticket-sinks';
 import type { TaskRun, WorkflowTaskDeps } from './deps';
@@ -38,6 +39,8 @@ export function productionDeps(): WorkflowTaskDeps {
     ticketSink: new LedgerTicketSink(ledger, systemClock),
     evidenceS3: new S3Client({}),
   };
+  const paging = pagingFromEnv();
+  if (paging) deps.paging = paging;
   return deps;
 }
 
