@@ -173,8 +173,10 @@ describe('drill paths: EC2', () => {
       'SnapshotVolumes',
       'TagInstance',
       'OpenTicket',
+      'PageOpened',
       'NotifyContained',
       'RequestApproval',
+      'PageResolvedApproved',
       'ResolveIncident',
       'NotifyResolved',
       'Done',
@@ -232,9 +234,11 @@ describe('drill paths: EC2', () => {
     const run = await drill(EC2, 'timeout');
     expect(run).toMatchObject({ status: 'ESCALATED_UNRESOLVED', executionStatus: 'SUCCEEDED' });
     const escalated = run.statesVisited.indexOf('Escalate');
-    expect(run.statesVisited.slice(escalated - 1, escalated + 5)).toEqual([
+    expect(run.statesVisited.slice(escalated - 2, escalated + 6)).toEqual([
       'RequestApproval',
+      'PageEscalated',
       'Escalate',
+      'PageUnresolved',
       'CloseUnresolved',
       'NotifyUnresolved',
       'WaitToRemindLead',
@@ -313,9 +317,10 @@ describe('drill paths: EC2', () => {
       prepare: failOnce('ec2', 'CreateTags', 'UnauthorizedOperation'),
     });
     expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
-    expect(run.statesVisited.slice(-4)).toEqual([
+    expect(run.statesVisited.slice(-5)).toEqual([
       'TagInstance',
       'Compensate',
+      'PageFailed',
       'NotifyFailed',
       'ContainmentFailed',
     ]);
