@@ -6,6 +6,7 @@ import type { RequestNonces } from '../workflow/ledger/request-nonces';
 import type { IncidentRecord } from '../workflow/ledger/types';
 import type { Logger } from '../workflow/log';
 import type { Clock, Executions } from '../workflow/ports';
+import type { PagingStatus } from './commands/help';
 import type { Defer } from './deferred';
 import type { PostPacer, TakeOptions } from './tasks/pace';
 
@@ -72,6 +73,8 @@ export interface BotDeps {
    * acknowledgement. Set by the receiver: bot/lambda.ts (asynchronous self-invocation), bot/http.ts (in-process).
    */
   defer?: Defer;
+  /** Whether the on-call is paged through PagerDuty (`/ir help` says so); unset = not said. */
+  paging?: PagingStatus;
 }
 
 /** What every bot task (Notify, RequestApproval, Escalate) is given. */

@@ -88,5 +88,6 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
     clock,
     log,
     nonces: new DynamoRequestNonces({ doc, tableName }),
+    paging: env.PAGING === 'pagerduty' ? 'pagerduty' : 'off',
   };
 }

@@ -177,6 +177,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     planner: async (target) => planEc2Containment(await clients(target), target, workflow),
     settings: slackSettings,
     scope: { homeAccountId: HOME_ACCOUNT_ID, defaultRegion: HOME_REGION },
+    paging: pager ? 'pagerduty' : 'off',
     clock,
     log: log.child({ component: 'bot' }),
   };

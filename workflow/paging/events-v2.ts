@@ -40,7 +40,11 @@ export const PayloadSchema = z.object({
   summary: z.string().min(1).max(SUMMARY_MAX),
   source: z.string().min(1),
   severity: PagerSeveritySchema,
-  timestamp: z.iso.datetime({ offset: true }).optional(),
+  /** ISO 8601; PagerDuty's own examples write the offset without a colon (2015-07-17T08:42:58.315+0000). */
+  timestamp: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, 'an ISO 8601 timestamp')
+    .optional(),
   component: z.string().optional(),
   group: z.string().optional(),
   class: z.string().optional(),

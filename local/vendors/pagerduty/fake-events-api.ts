@@ -16,6 +16,7 @@ export const EVENT_MAX_BYTES = 512 * 1024;
 const ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
 const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 type Action = (typeof ACTIONS)[number];
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 export interface FakePagerEvent {
   action: Action;
@@ -113,7 +114,7 @@ export function eventProblems(body: unknown, knownKeys: ReadonlySet<string>): st
         problems.push("'payload.severity' is invalid (should be critical, error, warning or info)");
       if (
         payload.timestamp !== undefined &&
-        (!str(payload.timestamp) || Number.isNaN(Date.parse(payload.timestamp as string)))
+        (!str(payload.timestamp) || !ISO_8601.test(payload.timestamp as string))
       )
         problems.push("'payload.timestamp' is not an ISO 8601 timestamp");
       for (const field of ['component', 'group', 'class'])
