@@ -4,6 +4,7 @@ import type { Logger } from '../../workflow/log';
 import { summarizeEstate } from './estate';
 import type { ChangeFeed } from './events';
 import { IncidentTracker } from './incidents';
+import { pagesView } from './pages';
 import type { WorkspaceStack } from './port';
 import { asNewFinding, type Sample } from './samples';
 import { sendClick, sendSlashCommand } from './slack-actions';
@@ -166,6 +167,11 @@ export class WorkspaceApi {
     const view = await this.incidents.view(id);
     if (!view) throw new ApiError(404, `no incident ${id}`, 'incidentId');
     return { status: 200, body: view };
+  }
+
+  /** What the on-call received: the fake PagerDuty's alerts (open first) with their events. */
+  pages(): ApiResponse {
+    return { status: 200, body: pagesView(this.stack.pagerDuty) };
   }
 
   estate(): ApiResponse {
