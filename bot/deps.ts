@@ -6,6 +6,7 @@ import type { RequestNonces } from '../workflow/ledger/request-nonces';
 import type { IncidentRecord } from '../workflow/ledger/types';
 import type { Logger } from '../workflow/log';
 import type { Clock, Executions } from '../workflow/ports';
+import type { PagingStatus } from './commands/help';
 import type { Defer } from './deferred';
 import type { ReportStorage } from './report/stored';
 import type { PostPacer, TakeOptions } from './tasks/pace';
@@ -77,6 +78,8 @@ export interface BotDeps {
   pacer?: PostPacer;
   /** The evidence bucket's reports (`/ir report` reads, regenerates and uploads them); unset = not configured. */
   reports?: ReportStorage;
+  /** Whether the on-call is paged through PagerDuty (`/ir help` says so); unset = not said. */
+  paging?: PagingStatus;
 }
 
 /** What every bot task (Notify, RequestApproval, Escalate) is given. */

@@ -95,5 +95,6 @@ export function productionBotDeps(env: Env = process.env): BotDeps {
     // /ir report's uploads wait for the thread's slot like the workflow's posts (one schedule per channel).
     pacer: new ChannelPacer(new DynamoPostSlots({ doc, tableName })),
     ...(reports ? { reports: { s3: new S3Client({}), ...reports } } : {}),
+    paging: env.PAGING === 'pagerduty' ? 'pagerduty' : 'off',
   };
 }

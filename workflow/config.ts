@@ -107,3 +107,24 @@ export const ScopeSchema = z.object({
   responderRoleName: z.string().default('AirlockResponder'),
 });
 export type Scope = z.infer<typeof ScopeSchema>;
+
+/**
+ * Paging the on-call through PagerDuty's Events API v2 (workflow/paging/). Off unless a routing key secret is set.
+ * The secret (in Airlock's own account) holds the Events v2 integration key: the bare 32 characters, or
+ * `{"routingKey": "…"}`. Its value cannot be checked at deploy time, only its ARN; a malformed key fails the first
+ * page with one clear error (PagingConfigError) in the thread and the Page function's error alarm.
+ */
+export const PagingSettingsSchema = z.object({
+  routingKeySecretArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+      'a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)',
+    )
+    .optional(),
+  /** https://events.pagerduty.com, or https://events.eu.pagerduty.com for accounts in PagerDuty's EU region. */
+  eventsUrl: z.string().default('https://events.pagerduty.com'),
+  /** `https://<workspace>.slack.com`: with it, each page links to the incident's Slack thread. */
+  slackWorkspaceUrl: z.string().optional(),
+});
+export type PagingSettings = z.infer<typeof PagingSettingsSchema>;

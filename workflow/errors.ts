@@ -93,3 +93,18 @@ export class TicketConfigError extends AirlockError {}
  * does not show it yet (its index is eventually consistent). Retried until the index has had time to settle.
  */
 export class TicketLookupPendingError extends AirlockError {}
+
+/**
+ * PagerDuty answered 429 (or asked for a Retry-After longer than the Page task waits in place). Retried by the
+ * state machine (the Page states' own Retry entry, tens of seconds apart); paging never blocks containment.
+ */
+export class PagingThrottledError extends AirlockError {}
+
+/** PagerDuty answered 5xx, or could not be reached in time. Retried by the state machine like a throttle. */
+export class PagingUnavailableError extends AirlockError {}
+
+/**
+ * Paging is configured but cannot work: the routing key secret is unreadable or malformed, or PagerDuty refused
+ * the event (400). Not retried (a retry cannot fix it): the Page state's Catch goes on, the thread says why.
+ */
+export class PagingConfigError extends AirlockError {}

@@ -350,6 +350,11 @@ function counts(stack: OfflineStack): Record<string, number> {
     jiraIssues: 0,
     jiraComments: 0,
     jiraIssuesDone: 0,
+    /** PagerDuty alerts the on-call received (the fake), and those still open at the end. */
+    pagerDutyAlerts: 0,
+    pagerDutyOpen: 0,
+    /** Events PagerDuty took (202): a lost or doubled page shows here. */
+    pagerDutyAccepted: 0,
   };
   for (const account of Object.values(stack.sim.model.state.accounts)) {
     for (const region of Object.values(account.regions)) {
@@ -368,6 +373,10 @@ function counts(stack: OfflineStack): Record<string, number> {
     c.jiraComments += issue.comments.length;
     if (issue.status === 'Done') c.jiraIssuesDone += 1;
   }
+  const pd = stack.pagerDuty;
+  c.pagerDutyAlerts = pd?.alerts.length ?? 0;
+  c.pagerDutyOpen = pd?.alerts.filter((a) => a.status !== 'resolved').length ?? 0;
+  c.pagerDutyAccepted = pd?.requests.filter((r) => r.status === 202).length ?? 0;
   return c;
 }
 
@@ -502,6 +511,7 @@ async function runOne(event: unknown, spec: FaultCase, log: Logger): Promise<Run
     injected += stack.sim.faults.stats().total;
     injected += stack.slack.calls().filter((c) => c.status >= 429).length;
     injected += stack.jira?.calls().filter((c) => c.status >= 429).length ?? 0;
+    injected += stack.pagerDuty?.requests.filter((r) => r.status >= 429).length ?? 0;
     const stateRetries = arn ? stack.engine.history(arn).filter((e) => e.type === 'StateRetried').length : 0;
     return {
       view: await captureView(stack, arn, incidentId, spec.extraAudit),
@@ -802,6 +812,28 @@ export function faultMatrix(): FaultCase[] {
     ...lost,
     ...mapOnce,
     { fault: 'Slack 5xx/429 storm during approval', path: 'approve', ...slackStorm() },
+    // PagerDuty (issue 18): the page is retried by the Page states' Retry and lands once; containment, the
+    // approval and the thread end as without the fault.
+    {
+      fault: 'PagerDuty 5xx storm (3 × 503 on the containment page)',
+      path: 'approve',
+      install: (stack) => stack.pagerDuty?.inject({ status: 503, times: 3 }),
+    },
+    {
+      fault: 'PagerDuty 429 storm (3 × 429, Retry-After 60 s)',
+      path: 'approve',
+      install: (stack) => stack.pagerDuty?.inject({ status: 429, times: 3, retryAfter: 60 }),
+    },
+    {
+      fault: 'PagerDuty 5xx storm on the escalation page (timeout path)',
+      path: 'timeout',
+      onTask: (stack, task) => {
+        const event = (task.input as { event?: string } | null)?.event;
+        // Raised once the containment page has landed: the next page is the escalation.
+        if (task.key === 'Page' && event === 'opened' && !task.error)
+          stack.pagerDuty?.inject({ status: 502, times: 2 });
+      },
+    },
     {
       fault: 'duplicate SendTaskSuccess (double click, spent token resent)',
       path: 'approve',

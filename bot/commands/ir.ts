@@ -26,7 +26,7 @@ function invalid(error: ValidationError): SlackMessage {
 }
 
 async function dispatch(command: IrCommand, ctx: CommandContext): Promise<SlackMessage> {
-  if (command.kind === 'help') return helpCommand(command.problem);
+  if (command.kind === 'help') return helpCommand(command.problem, ctx.deps.paging);
   // Everything but help shows or changes incidents: responders only.
   if (!(await ctx.authz.isResponder(ctx.userId, ctx.client))) {
     ctx.log.warn({ userId: ctx.userId, command: command.kind }, 'refused /ir from a non-responder');

@@ -21,6 +21,14 @@ const STEP_WORDS: Record<string, { done: string; todo: string }> = {
   'contain-access-key': { done: 'Contained the access key', todo: 'contain the access key' },
   'open-ticket': { done: 'Opened the ticket', todo: 'open the ticket' },
   'update-ticket': { done: 'Updated the ticket', todo: 'update the ticket' },
+  'page-opened': { done: 'Paged the on-call (PagerDuty)', todo: 'page the on-call (PagerDuty)' },
+  'page-escalated': { done: 'Paged the on-call: escalated', todo: 'page the on-call about the escalation' },
+  'page-failed': {
+    done: 'Paged the on-call: containment failed',
+    todo: 'page the on-call about the failure',
+  },
+  'page-unresolved': { done: 'Paged the on-call: unresolved', todo: 'page the on-call: unresolved' },
+  'page-resolved': { done: 'Resolved the on-call page', todo: 'resolve the on-call page' },
 };
 
 /** "Recorded the pre-state", "Skipped: capture volatile evidence", "Could not isolate the network". */

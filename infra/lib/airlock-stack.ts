@@ -1,4 +1,14 @@
-import { ArnFormat, Aws, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  ArnFormat,
+  Aws,
+  CfnOutput,
+  Duration,
+  Fn,
+  Stack,
+  type StackProps,
+  Token,
+} from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -180,6 +190,20 @@ export class AirlockStack extends Stack {
       ...(config.slack.responderGroupId ? { SLACK_RESPONDER_GROUP_ID: config.slack.responderGroupId } : {}),
       SLACK_FOUR_EYES: String(config.slack.fourEyes),
     };
+    // Paging (PagerDuty Events API v2): only the Page function knows where the routing key is.
+    const pagingEnv: Record<string, string> = c.pagerDutyRoutingKeySecretArn
+      ? {
+          PAGING_SECRET_ARN: c.pagerDutyRoutingKeySecretArn,
+          PAGERDUTY_EVENTS_URL: c.pagerDutyEventsUrl,
+          ...(c.slackWorkspaceUrl ? { SLACK_WORKSPACE_URL: c.slackWorkspaceUrl } : {}),
+        }
+      : {};
+    const secretAccount = c.pagerDutyRoutingKeySecretArn?.split(':')[4];
+    if (secretAccount && !Token.isUnresolved(this.account) && secretAccount !== this.account) {
+      Annotations.of(this).addError(
+        `airlock: context value 'pagerDutyRoutingKeySecretArn' is invalid: the secret is in account ${secretAccount}, not in Airlock's own account ${this.account}`,
+      );
+    }
     const startEnv: Record<string, string> = {
       STATE_MACHINE_ARN: stateMachineArn,
       EVIDENCE_BUCKET: bucketName,
@@ -230,6 +254,7 @@ export class AirlockStack extends Stack {
           ...(spec.owner === 'bot' ? slackEnv : {}),
           ...(spec.tickets ? tickets.environment : {}),
           ...(memberRole ? { RESPONDER_ROLE_NAME: memberRole } : {}),
+          ...(key === 'Page' ? pagingEnv : {}),
         },
         fixedRoleName: acting,
       });
@@ -273,6 +298,16 @@ export class AirlockStack extends Stack {
         }
         if (spec.evidenceBucket === 'write') this.evidence.grantEvidenceWrite(fn.role);
         if (spec.evidenceBucket === 'reports') this.evidence.grantReportWrite(fn.role);
+        if (key === 'Page' && c.pagerDutyRoutingKeySecretArn) {
+          // The routing key: this one secret, to this one function (docs/DEPLOY.md, Paging).
+          fn.role.addToPrincipalPolicy(
+            new iam.PolicyStatement({
+              sid: 'ReadPagerDutyRoutingKey',
+              actions: ['secretsmanager:GetSecretValue'],
+              resources: [c.pagerDutyRoutingKeySecretArn],
+            }),
+          );
+        }
         if (key === 'SnapshotVolumes') {
           // Custody `copy`: the copy is made in this (IR) account by this role, encrypted with the evidence key.
           for (const statement of custodyCopyStatements(this.evidence.key.keyArn, memberAccounts)) {
@@ -374,6 +409,8 @@ export class AirlockStack extends Stack {
         // The workspace and app requests must come from (bot/door.ts); unset, the bot warns at cold start.
         ...(config.slackBot.teamId ? { SLACK_TEAM_ID: config.slackBot.teamId } : {}),
         ...(config.slackBot.appId ? { SLACK_APP_ID: config.slackBot.appId } : {}),
+        // `/ir help` says whether the on-call is paged (PagerDuty).
+        PAGING: c.pagerDutyRoutingKeySecretArn ? 'pagerduty' : 'off',
       },
       // Member planner roles trust the bot by name.
       fixedRoleName: true,

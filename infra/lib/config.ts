@@ -75,6 +75,11 @@ const LOG_RETENTION_DAYS = [
 ] as const;
 
 const W = WorkflowSettingsSchema.shape;
+/** The shape workflow/config.ts checks at run time, repeated here for the deploy-time message. */
+const PAGING_SECRET_ARN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const PAGING_SECRET_ARN_MESSAGE =
+  'a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)';
 const R = RoutingPolicySchema.shape;
 const S = SlackSettingsSchema.shape;
 
@@ -225,6 +230,37 @@ export const AirlockContextSchema = z.object({
    * Tickets). @default {"sink": "ledger"}
    */
   tickets: TicketsContextSchema,
+
+  // --- Paging the on-call (PagerDuty Events API v2; docs/DEPLOY.md "Paging (PagerDuty)")
+  /**
+   * The complete ARN of a Secrets Manager secret in this (IR) account holding the Events API v2 integration key
+   * (the bare key, or {"routingKey": "…"}). Only the Page function may read it. @default none: paging off
+   */
+  pagerDutyRoutingKeySecretArn: str(
+    z
+      .string()
+      .regex(
+        /-[A-Za-z0-9]{6}$/,
+        'the complete secret ARN, ending in the six characters Secrets Manager appends to the name',
+      )
+      .pipe(z.string().regex(PAGING_SECRET_ARN, PAGING_SECRET_ARN_MESSAGE))
+      .optional(),
+  ),
+  /** https://events.pagerduty.com, or https://events.eu.pagerduty.com for PagerDuty's EU service region. */
+  pagerDutyEventsUrl: str(
+    z
+      .url({
+        protocol: /^https$/,
+        error: 'an https URL (https://events.pagerduty.com or https://events.eu.pagerduty.com)',
+      })
+      .default('https://events.pagerduty.com'),
+  ),
+  /** `https://<workspace>.slack.com`: pages link to the incident's Slack thread. @default none: channel and ts only */
+  slackWorkspaceUrl: str(
+    z
+      .url({ protocol: /^https$/, hostname: /\.slack\.com$/, error: 'https://<workspace>.slack.com' })
+      .optional(),
+  ),
 });
 export type AirlockContext = z.infer<typeof AirlockContextSchema>;
 
@@ -275,6 +311,19 @@ export function checkAirlockContext(raw: Raw): { config: AirlockConfig } | { err
     allowSampleFindings: c.allowSampleFindings,
     protectedTag: { key: c.protectedTagKey, value: c.protectedTagValue },
   });
+  const secretAccount = c.pagerDutyRoutingKeySecretArn?.split(':')[4];
+  if (
+    secretAccount &&
+    typeof raw.irAccountId === 'string' &&
+    raw.irAccountId &&
+    secretAccount !== raw.irAccountId
+  ) {
+    return {
+      errors: [
+        `airlock: context value 'pagerDutyRoutingKeySecretArn' is invalid: the secret is in account ${secretAccount}, not in Airlock's own account ${raw.irAccountId} (irAccountId)`,
+      ],
+    };
+  }
   if (routing.reviewMinSeverity > routing.containMinSeverity) {
     return {
       errors: [

@@ -25,6 +25,11 @@ interface Timer {
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Longest real time `fastForward` waits after one fired timer for the work it started (a busy check). */
+const MAX_SETTLE_MS = 5_000;
+/** Real quiet time that counts as settled once work was seen (covers the engine's few-ms gaps between retries). */
+const QUIET_MS = 5;
 
 /**
  * The offline engine's time. Everything that waits in Step Functions time (callback timeouts, Wait states,
@@ -40,6 +45,7 @@ export class VirtualClock implements Clock {
   #timers: Timer[] = [];
   #nextId = 1;
   #realTimer: NodeJS.Timeout | undefined;
+  #busy: () => boolean = () => false;
 
   constructor(options: VirtualClockOptions = {}) {
     const start = options.start ?? Date.now();
@@ -66,6 +72,15 @@ export class VirtualClock implements Clock {
     this.#rebase(this.nowMs());
     this.#scale = validScale(scale);
     this.#schedule();
+  }
+
+  /**
+   * Tells `fastForward` when work started by a fired timer is still running (the engine: a task handler), so that
+   * a continuation with I/O before its next timer (a Page task before Escalate) still arms that timer at the fired
+   * timer's virtual time, inside the same window.
+   */
+  setBusyCheck(busy: () => boolean): void {
+    this.#busy = busy;
   }
 
   /** Arms `fn` at virtual time `atMs` (a time already past fires on the next advance, or at once when scaled). */
@@ -132,13 +147,33 @@ export class VirtualClock implements Clock {
       for (let timer = this.#dueBy(target); timer; timer = this.#dueBy(target)) {
         fired++;
         this.#fire(timer);
-        for (let i = 0; i < SETTLE_TURNS; i++) await nextTurn();
+        await this.#settle();
       }
       this.#rebase(Math.max(target, this.nowMs()));
     } finally {
       this.#schedule();
     }
     return fired;
+  }
+
+  /**
+   * A few event-loop turns; then, while the busy check says work is running, waits (real time, bounded) until it
+   * has been quiet for QUIET_MS.
+   */
+  async #settle(): Promise<void> {
+    for (let i = 0; i < SETTLE_TURNS; i++) await nextTurn();
+    if (!this.#busy()) return;
+    const deadline = performance.now() + MAX_SETTLE_MS;
+    let quietSince: number | undefined;
+    while (performance.now() < deadline) {
+      await realSleep(1);
+      for (let i = 0; i < SETTLE_TURNS; i++) await nextTurn();
+      if (this.#busy()) quietSince = undefined;
+      else {
+        quietSince ??= performance.now();
+        if (performance.now() - quietSince >= QUIET_MS) return;
+      }
+    }
   }
 
   /** Drops every pending timer and the real timer behind scaled mode. */

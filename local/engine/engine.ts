@@ -101,9 +101,12 @@ export class LocalEngine implements Executions {
   readonly #watchers = new Set<{ check: () => void; fail: (error: Error) => void }>();
   readonly #log = createLogger('local-engine');
   #closed = false;
+  /** Task handlers running now: the clock's fastForward waits for them after a fired timer. */
+  #running = 0;
 
   constructor(options: LocalEngineOptions) {
     this.#clock = options.clock;
+    this.#clock.setBusyCheck(() => this.#running > 0);
     if (options.timeScale !== undefined) this.#clock.setScale(options.timeScale);
     this.#handlers = options.handlers;
     this.stateMachineArn = options.stateMachineArn ?? DEFAULT_STATE_MACHINE_ARN;
@@ -484,6 +487,7 @@ export class LocalEngine implements Executions {
     return new Promise((resolve, reject) => {
       const onStop = () => reject(executionStopped());
       signal.addEventListener('abort', onStop, { once: true });
+      this.#running += 1;
       Promise.resolve()
         .then(() => handler(cloneJson(input ?? null)))
         .then(
@@ -491,7 +495,10 @@ export class LocalEngine implements Executions {
           (error: unknown) => reject(lambdaFunctionError(error)),
         )
         .catch(reject)
-        .finally(() => signal.removeEventListener('abort', onStop));
+        .finally(() => {
+          this.#running -= 1;
+          signal.removeEventListener('abort', onStop);
+        });
     });
   }
 

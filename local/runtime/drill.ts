@@ -2,6 +2,7 @@ import { ACTIONS } from '../../bot/ids';
 import { ValidationError } from '../../workflow/errors';
 import { normalizeAll } from '../../workflow/intake/normalize';
 import type { IncidentRequest, Route } from '../../workflow/intake/types';
+import { type IncidentStatus, TERMINAL_STATUSES } from '../../workflow/ledger/types';
 import { seedFromRequest } from '../sim';
 import { applyEstate } from '../sim/estate-apply';
 import type { EstateFile } from '../sim/estate-file';
@@ -240,6 +241,17 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult & { s
   }
 }
 
+/** Waits until the incident has `status` in the ledger (or has moved past it to a terminal status). */
+async function waitForStatus(stack: OfflineStack, incidentId: string, status: IncidentStatus): Promise<void> {
+  const deadline = performance.now() + WAIT_MS;
+  for (;;) {
+    const current = (await stack.ledger.getIncident(incidentId))?.status;
+    if (current === status || (current && TERMINAL_STATUSES.has(current))) return;
+    if (performance.now() > deadline) throw new Error(`incident ${incidentId} never reached ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
 /** Waits until the incident's approval message is another one than `previous` (the escalation DM is posted). */
 export async function waitForNewApprovalMessage(
   stack: OfflineStack,
@@ -287,6 +299,8 @@ async function decide(
   await stack.clock.fastForward(approvalTimeoutSeconds * 1000);
   await stack.engine.waitForTask(arn, { stateName: 'Escalate', timeoutMs: WAIT_MS });
   await waitForNewApprovalMessage(stack, incidentId, ref);
+  // The escalation has finished (status ESCALATED) before its timer runs out, as it has on AWS within hours.
+  await waitForStatus(stack, incidentId, 'ESCALATED');
   await stack.clock.fastForward(escalationTimeoutSeconds * 1000);
   await runOutReminders(stack, arn);
 }

@@ -30,6 +30,7 @@ import { DEMO, HOME_ACCOUNT_ID, HOME_REGION, SimulatedAws, seedDemoEstate } from
 import { FakeSlackApi } from '../slack/fake-api';
 import { BOT, CHANNELS, TEAM, USERS } from '../slack/workspace';
 import { FakeJira } from '../vendors/jira/fake-jira';
+import { startLocalPaging } from '../vendors/pagerduty/local-paging';
 import { drillMetrics } from './metrics';
 import { CALLBACK_KEYS, type LocalTaskHandlers, localTaskHandlers } from './task-handlers';
 import type { OfflineStack, OfflineStackOptions, TaskObserver } from './types';
@@ -118,6 +119,8 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
       ? { sink: 'jira', jira: { projectKey: 'SEC', ...options.jira?.settings, baseUrl: jira.baseUrl } }
       : { sink: 'ledger' },
   );
+  // PagerDuty: the fake Events API on loopback, and the real client pointed at it (off with `paging: false`).
+  const pager = options.paging === false ? undefined : await startLocalPaging({ clock, ...options.paging });
 
   const clients = sim.clientFactory();
   const metrics = drillMetrics(log.child({ component: 'metrics' }));
@@ -136,6 +139,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     // The principal the home account's simulated clients act as (Airlock's task role in the simulator).
     evidenceWriter: async () => sim.model.callerRoleArn(HOME_ACCOUNT_ID),
     metrics: metrics.factory,
+    ...(pager ? { paging: pager.paging } : {}),
   };
   // The final Notify and /ir report read (and /ir report regenerates) reports in the home account's evidence bucket.
   const reports = {
@@ -200,6 +204,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     planner: async (target) => planEc2Containment(await clients(target), target, workflow),
     settings: slackSettings,
     scope: { homeAccountId: HOME_ACCOUNT_ID, defaultRegion: HOME_REGION },
+    paging: pager ? 'pagerduty' : 'off',
     clock,
     log: log.child({ component: 'bot' }),
     reports,
@@ -223,6 +228,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     engine,
     slack,
     ...(jira ? { jira } : {}),
+    ...(pager ? { pagerDuty: pager.fake } : {}),
     bot: { url: bot.url, signingSecret, botToken: BOT.token },
     settings: { slack: slackSettings, workflow, policy, homeAccountId: HOME_ACCOUNT_ID, region: HOME_REGION },
     pace,
@@ -234,6 +240,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
       await bot.stop();
       await slack.stop();
       await jira?.stop();
+      await pager?.fake.stop();
       await dynamo.close();
     },
   };

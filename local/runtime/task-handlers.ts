@@ -11,6 +11,7 @@ import * as containAccessKey from '../../workflow/tasks/contain-access-key';
 import type { WorkflowTaskDeps } from '../../workflow/tasks/deps';
 import * as isolateNetwork from '../../workflow/tasks/isolate-network';
 import * as openTicket from '../../workflow/tasks/open-ticket';
+import * as page from '../../workflow/tasks/page';
 import * as prepareIsolation from '../../workflow/tasks/prepare-isolation';
 import * as protectEvidence from '../../workflow/tasks/protect-evidence';
 import * as recordPreState from '../../workflow/tasks/record-pre-state';
@@ -58,6 +59,7 @@ export function localTaskHandlers(workflow: WorkflowTaskDeps, bot: BotTaskDeps):
     CloseIncident: w(closeIncident),
     Compensate: w(compensate),
     WriteReport: w(writeReport),
+    Page: w(page),
     Notify: b(notify),
     RequestApproval: b(requestApproval),
     Escalate: b(escalate),

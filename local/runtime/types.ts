@@ -8,6 +8,8 @@ import type { VirtualClock } from '../engine/clock';
 import type { LocalEngine } from '../engine/engine';
 import type { FakeSlackApi } from '../slack/fake-api';
 import type { FakeJira, FakeJiraOptions } from '../vendors/jira/fake-jira';
+import type { FakePagerDuty } from '../vendors/pagerduty/fake-events-api';
+import type { LocalPagingOptions } from '../vendors/pagerduty/local-paging';
 import type { LocalTaskHandlers } from './task-handlers';
 
 /**
@@ -24,6 +26,8 @@ export interface OfflineStack {
   readonly slack: FakeSlackApi;
   /** The fake Jira site the Jira ticket sink talks to (when `tickets: 'jira'`). */
   readonly jira?: FakeJira;
+  /** The fake PagerDuty Events API the Page task talks to (unset when started with `paging: false`). */
+  readonly pagerDuty?: FakePagerDuty;
   /** The bot's Slack endpoint (what a Slack app's request URL would be) and the secret requests are signed with. */
   readonly bot: { url: string; signingSecret: string; botToken: string };
   readonly settings: {
@@ -85,4 +89,6 @@ export interface OfflineStackOptions {
   tickets?: 'ledger' | 'jira';
   /** With `tickets: 'jira'`: the fake's options and the sink's settings (baseUrl is the fake's). */
   jira?: { fake?: FakeJiraOptions; settings?: Partial<Omit<JiraSettings, 'baseUrl'>> };
+  /** PagerDuty paging against the local fake (default on); false = paging off, as with no routing key. */
+  paging?: false | Omit<LocalPagingOptions, 'clock'>;
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../workflow/log';
 import { summarizeEstate } from './estate';
 import type { ChangeFeed } from './events';
 import { IncidentTracker } from './incidents';
+import { pagesView } from './pages';
 import type { WorkspaceStack } from './port';
 import { fileView, metricsView, reportJson, reportView } from './reports';
 import { asNewFinding, type Sample } from './samples';
@@ -191,6 +192,11 @@ export class WorkspaceApi {
   async metrics(windowParam: string | null): Promise<ApiResponse> {
     const window = parse(StatsWindowSchema, windowParam ?? '7d', 'window');
     return { status: 200, body: await metricsView(this.stack, window) };
+  }
+
+  /** What the on-call received: the fake PagerDuty's alerts (open first) with their events. */
+  pages(): ApiResponse {
+    return { status: 200, body: pagesView(this.stack.pagerDuty) };
   }
 
   estate(): ApiResponse {

@@ -63,6 +63,7 @@ function banner(workspace: Workspace, stack: OfflineStack, scale: number, secret
     `  Bot Slack endpoint: ${stack.bot.url}`,
     `  Signing secret:     ${secret}`,
     `  Virtual clock:      ${clock}`,
+    `  PagerDuty (fake):   ${stack.pagerDuty ? `${stack.pagerDuty.url}/v2/enqueue (the Pages tab shows what the on-call received)` : 'paging off'}`,
     `  Ledger:             ${process.env.AIRLOCK_DATA_DIR ? `dynalite at ${process.env.AIRLOCK_DATA_DIR}` : 'in memory'}`,
     `  Tickets:            ${stack.jira ? `fake Jira at ${stack.jira.baseUrl}/browse (the card links each ticket)` : 'the ledger'}`,
     'Open the workspace, pick a sample in Inject, and answer in #soc-incidents. Ctrl-C stops.',

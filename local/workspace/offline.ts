@@ -8,6 +8,7 @@ export function fromOfflineStack(stack: OfflineStack): WorkspaceStack {
     ledger: stack.ledger,
     engine: stack.engine,
     slack: stack.slack,
+    ...(stack.pagerDuty ? { pagerDuty: stack.pagerDuty } : {}),
     estate: () => stack.sim.model.state,
     bot: stack.bot,
     settings: stack.settings,

@@ -5,6 +5,7 @@ import type { Ledger } from '../../workflow/ledger/ledger';
 import type { LocalEngine } from '../engine/engine';
 import type { EventListener, StatusListener } from '../engine/types';
 import type { FakeSlackApi } from '../slack/fake-api';
+import type { FakePagerDuty } from '../vendors/pagerduty/fake-events-api';
 import type { EstateState } from './estate';
 
 /**
@@ -21,6 +22,8 @@ export interface WorkspaceStack {
   reports?: Pick<ReportStorage, 's3' | 'evidenceBucket'>;
   engine: Pick<LocalEngine, 'list' | 'describe' | 'history' | 'transitionCount'> & EngineEvents;
   slack: FakeSlackApi;
+  /** The fake PagerDuty the drill pages (unset when paging is off). */
+  pagerDuty?: Pick<FakePagerDuty, 'alerts' | 'requests'>;
   /** A plain-data copy of the simulated estate. */
   estate(): EstateState;
   bot: { url: string; signingSecret: string };

@@ -201,6 +201,9 @@ async function route(req: IncomingMessage, path: string, url: URL, ctx: Context)
     case '/api/estate':
       get();
       return api.estate();
+    case '/api/pages':
+      get();
+      return api.pages();
     case '/api/slash':
       return api.slash(await post());
     case '/api/click':

@@ -278,6 +278,13 @@ export const TASKS = {
     evidenceBucket: 'reports',
     timeoutSeconds: 30,
   },
+  Page: {
+    entry: 'workflow/tasks/page.ts',
+    owner: 'workflow',
+    // PagerDuty only (HTTPS, Events API v2) and the routing key secret in Airlock's own account (infra grants it).
+    actions: [],
+    timeoutSeconds: 30,
+  },
   Notify: {
     entry: 'bot/tasks/notify.ts',
     owner: 'bot',

@@ -3,6 +3,7 @@ import type { MetricsLogger } from 'aws-embedded-metrics';
 import type { ClientFactory } from '../aws/clients';
 import type { Ledger } from '../ledger/ledger';
 import type { Logger } from '../log';
+import type { Paging } from '../paging/page';
 import type { Clock } from '../ports';
 import type { TicketSink } from '../tickets';
 
@@ -25,6 +26,8 @@ export interface WorkflowTaskDeps {
    * stdout, which CloudWatch Logs turns into metrics). Drills pass one whose sink is the task logger.
    */
   metrics?: () => MetricsLogger;
+  /** PagerDuty paging (the Page task); unset = paging off. */
+  paging?: Paging;
 }
 
 /** A task: parse input, call the domain with injected clients, return typed output. */

@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { productionClientFactory } from '../aws/client-factory';
 import { DynamoLedger } from '../ledger/dynamo-ledger';
 import { createLogger } from '../log';
+import { pagingFromEnv } from '../paging/production';
 import { systemClock } from '../ports';
 import { createTicketSink, TicketSettingsSchema } from '../ticket-sinks';
 import { cachedCredentials, loadJiraCredentials } from '../ticket-sinks/jira/secret';
@@ -84,6 +85,8 @@ export function productionDeps(): WorkflowTaskDeps {
     evidenceS3: new S3Client({}),
     evidenceWriter: callerIdentity(),
   };
+  const paging = pagingFromEnv();
+  if (paging) deps.paging = paging;
   return deps;
 }
 

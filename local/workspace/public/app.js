@@ -13,6 +13,8 @@ const app = {
   incidentId: null,
   state: null,
   estate: null,
+  /** The Pages panel: the fake PagerDuty's alerts (GET /api/pages). */
+  pages: null,
   incident: null,
   clock: null,
   /** Message keys already announced (aria-live) and per-channel last-read ts, per user. */
@@ -554,6 +556,47 @@ function renderEstate() {
     <h3 class="section-title">S3 buckets</h3><ul class="plain">${buckets.join('')}</ul>`;
 }
 
+function renderPages() {
+  const p = app.pages;
+  if (!p) {
+    $('pages').innerHTML = '<p>Loading…</p>';
+    return;
+  }
+  if (!p.enabled) {
+    $('pages').innerHTML =
+      '<p>Paging is off: no PagerDuty routing key is configured, so nobody is paged.</p>';
+    return;
+  }
+  const r = p.requests;
+  const counts = `<p class="hint">${r.total} request${r.total === 1 ? '' : 's'} to PagerDuty: ${r.accepted} accepted, ${r.rateLimited} rate-limited (429), ${r.serverErrors} failed (5xx), ${r.refused} refused (400).</p>`;
+  if (!p.alerts.length) {
+    $('pages').innerHTML = `${counts}<p>No pages yet: contain an incident to page the on-call.</p>`;
+    return;
+  }
+  const alerts = p.alerts.map((a) => {
+    const events = a.events
+      .map(
+        (e) =>
+          `<li><time>${esc(hhmm(e.at))}</time> <strong>${esc(e.action)}</strong>${e.airlockEvent ? ` (${esc(e.airlockEvent)})` : ''}${e.severity ? ` · ${esc(e.severity)}` : ''}</li>`,
+      )
+      .join('');
+    const links = a.links
+      .filter((l) => /^https:\/\//.test(l.href))
+      .map(
+        (l) =>
+          `<a href="${esc(l.href)}" rel="noopener noreferrer" target="_blank">${esc(l.text || l.href)}</a>`,
+      )
+      .join(' ');
+    return `<article class="page-alert page-${esc(a.status)}" aria-labelledby="pd-${esc(a.id)}">
+      <h3 id="pd-${esc(a.id)}"><span class="status status-${esc(a.status)}">${esc(a.status)}</span> <span class="chip">${esc(a.severity)}</span> <code>${esc(a.dedupKey)}</code></h3>
+      <p>${esc(a.summary)}</p>
+      <p class="hint">Opened ${esc(hhmm(a.createdAt))}${a.resolvedAt ? ` · resolved ${esc(hhmm(a.resolvedAt))}` : ''} · source <code>${esc(a.source)}</code>${links ? ` · ${links}` : ''}</p>
+      <ol class="plain page-events" aria-label="Events of ${esc(a.dedupKey)}">${events}</ol>
+    </article>`;
+  });
+  $('pages').innerHTML = counts + alerts.join('');
+}
+
 function announce() {
   const fresh = [];
   for (const [channel, messages] of Object.entries(app.state.messages)) {
@@ -596,6 +639,7 @@ function render() {
     renderIncidentList();
     renderIncident();
     renderEstate();
+    renderPages();
   });
   renderClock();
   announce();
@@ -614,6 +658,7 @@ async function load() {
   if (app.incidentId)
     extra.push(api(`/api/incidents/${encodeURIComponent(app.incidentId)}`).then((v) => (app.incident = v)));
   if (app.tab === 'estate') extra.push(api('/api/estate').then((e) => (app.estate = e)));
+  if (app.tab === 'pages') extra.push(api('/api/pages').then((p) => (app.pages = p)));
   await Promise.all(extra);
   render();
   // The figures follow the drill: re-read them when something moved while the Metrics view is open.
@@ -714,6 +759,13 @@ function selectTab(name, focus) {
     if (selected && focus) tab.focus();
   }
   if (name === 'metrics') loadMetrics();
+  if (name === 'pages')
+    api('/api/pages')
+      .then((p) => {
+        app.pages = p;
+        renderPages();
+      })
+      .catch((error) => toast(error.message));
   if (name === 'estate')
     api('/api/estate')
       .then((e) => {

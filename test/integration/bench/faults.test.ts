@@ -26,6 +26,9 @@ const SUBSET = [
   'approval click after the timeout',
   'Jira 5xx storm (503 on the next 4 calls): containment and approval unaffected, ticketing retried',
   'Jira 429 storm (Retry-After 30 s on the next 3 calls): ticketing retried by the state machine',
+  'PagerDuty 5xx storm (3 × 503 on the containment page)',
+  'PagerDuty 429 storm (3 × 429, Retry-After 60 s)',
+  'PagerDuty 5xx storm on the escalation page (timeout path)',
 ];
 
 function named(fault: string): FaultCase {
@@ -56,7 +59,11 @@ describe('fault matrix over the EC2 drill', () => {
       snapshots: 2,
       evidenceObjects: 10,
       ssmCommands: 1,
-      slackMessages: 13,
+      slackMessages: 16,
+      // One PagerDuty alert for the incident: triggered when contained, resolved on approval.
+      pagerDutyAlerts: 1,
+      pagerDutyOpen: 0,
+      pagerDutyAccepted: 2,
     });
     expect(baseline('timeout')).toMatchObject({
       status: 'ESCALATED_UNRESOLVED',
@@ -171,12 +178,37 @@ describe('fault matrix over the EC2 drill', () => {
     expect(row.ok).toBe(false);
     expect(row.diff).toEqual(
       expect.arrayContaining([
-        'count slackMessages: expected 13, found 14',
+        'count slackMessages: expected 16, found 17',
         expect.stringMatching(
           /^slack ".* Evidence manifest for inc-[0-9a-f]+: .*": expected 1 message\(s\), found 2$/,
         ),
       ]),
     );
+  });
+
+  it('fails a row whose PagerDuty alert was lost or left open (negative control)', async () => {
+    const row = await runFaultCase(
+      {
+        fault: 'PagerDuty alert left open',
+        path: 'approve',
+        tamper: (stack) => {
+          const alert = stack.pagerDuty?.alerts[0];
+          if (!alert) throw new Error('no PagerDuty alert to reopen');
+          alert.status = 'triggered';
+        },
+      },
+      baseline('approve'),
+    );
+    expect(row.ok).toBe(false);
+    expect(row.diff).toContain('count pagerDutyOpen: expected 0, found 1');
+  });
+
+  it('counts the PagerDuty retries: the storm was injected and the Page state retried', async () => {
+    const row = await runFaultCase(
+      named('PagerDuty 5xx storm (3 × 503 on the containment page)'),
+      baseline('approve'),
+    );
+    expect(row).toMatchObject({ ok: true, injected: 3, stateRetries: 3 });
   });
 
   it('fails a row whose fault never happened (a vacuous row is not ok)', async () => {

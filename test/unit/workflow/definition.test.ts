@@ -218,13 +218,14 @@ describe('the incident report in the flow', () => {
     'NotifyReport',
   ];
 
-  it('goes from every close to WriteReport (a failed close to Compensate first), and from Compensate only through the ticket update to WriteReport', () => {
+  it('goes from every close to WriteReport (a failed close to Compensate first), and from Compensate only through the page and the ticket update to WriteReport', () => {
     for (const name of CLOSES) {
       const state = rendered.States[name];
       expect(state?.Next).toBe('WriteReport');
       for (const next of successors(state as State)) expect(['WriteReport', 'Compensate']).toContain(next);
     }
-    expect(new Set(successors(rendered.States.Compensate as State))).toEqual(new Set(['TicketFailed']));
+    expect(new Set(successors(rendered.States.Compensate as State))).toEqual(new Set(['PageFailed']));
+    expect(new Set(successors(rendered.States.PageFailed as State))).toEqual(new Set(['TicketFailed']));
     expect(new Set(successors(rendered.States.TicketFailed as State))).toEqual(new Set(['WriteReport']));
   });
 

@@ -115,8 +115,9 @@ describe('drills with the Jira ticket sink (jira.js against the fake Jira)', () 
     });
 
     expect(run.status).toBe('FAILED');
-    expect(run.statesVisited.slice(-6)).toEqual([
+    expect(run.statesVisited.slice(-7)).toEqual([
       'Compensate',
+      'PageFailed',
       'TicketFailed',
       'WriteReport',
       'AfterReport',

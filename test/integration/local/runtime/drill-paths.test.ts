@@ -175,8 +175,10 @@ describe('drill paths: EC2', () => {
       'SnapshotVolumes',
       'TagInstance',
       'OpenTicket',
+      'PageOpened',
       'NotifyContained',
       'RequestApproval',
+      'PageResolvedApproved',
       'TicketApproved',
       'ResolveIncident',
       'WriteReport',
@@ -240,9 +242,11 @@ describe('drill paths: EC2', () => {
     const run = await drill(EC2, 'timeout');
     expect(run).toMatchObject({ status: 'ESCALATED_UNRESOLVED', executionStatus: 'SUCCEEDED' });
     const escalated = run.statesVisited.indexOf('Escalate');
-    expect(run.statesVisited.slice(escalated - 1, escalated + 8)).toEqual([
+    expect(run.statesVisited.slice(escalated - 2, escalated + 9)).toEqual([
       'RequestApproval',
+      'PageEscalated',
       'Escalate',
+      'PageUnresolved',
       'TicketUnresolved',
       'CloseUnresolved',
       'WriteReport',
@@ -324,9 +328,10 @@ describe('drill paths: EC2', () => {
       prepare: failOnce('ec2', 'CreateTags', 'UnauthorizedOperation'),
     });
     expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
-    expect(run.statesVisited.slice(-7)).toEqual([
+    expect(run.statesVisited.slice(-8)).toEqual([
       'TagInstance',
       'Compensate',
+      'PageFailed',
       'TicketFailed',
       'WriteReport',
       'AfterReport',

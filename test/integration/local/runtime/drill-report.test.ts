@@ -171,8 +171,9 @@ describe('drill: every path produces the incident report', () => {
         }),
     });
     expect(run).toMatchObject({ status: 'FAILED', executionStatus: 'FAILED' });
-    expect(run.statesVisited.slice(-6)).toEqual([
+    expect(run.statesVisited.slice(-7)).toEqual([
       'Compensate',
+      'PageFailed',
       'TicketFailed',
       'WriteReport',
       'AfterReport',

@@ -11,6 +11,9 @@ import { configureAwsRetry } from '../../../../workflow/aws/call';
  * retry is cut to 2 attempts so that throttling also reaches the state machine's Retry (whole-task re-runs).
  */
 
+// Two full drills per test (or a drill and its release), on a machine that may be busy.
+jest.setTimeout(30_000);
+
 const SAMPLES = join(__dirname, '../../../../local/workspace/samples');
 const load = (name: string): unknown => JSON.parse(readFileSync(join(SAMPLES, name), 'utf8'));
 const START = new Date('2026-11-02T03:00:00.000Z');

@@ -13,6 +13,9 @@ import type { WorkflowSettings } from '../../../../workflow/config';
  * re-paged at a bounded interval until someone acts, and `/ir release` restores exactly, as Reject does.
  */
 
+// Two full drills per test (or a drill and its release), on a machine that may be busy.
+jest.setTimeout(30_000);
+
 const EC2 = JSON.parse(
   readFileSync(join(__dirname, '../../../../local/workspace/samples/ec2-high-web1.json'), 'utf8'),
 ) as unknown;
@@ -83,6 +86,13 @@ describe('after the last timer', () => {
     const { approvalTimeoutSeconds, escalationTimeoutSeconds } = stack.settings.workflow;
     await stack.clock.fastForward(approvalTimeoutSeconds * 1000);
     await stack.engine.waitForTask(arn, { stateName: 'Escalate', timeoutMs: 20_000 });
+    // The escalation is posted (status ESCALATED) before its timer runs out, as it is in hours on AWS: moving the
+    // clock while Escalate still runs would let its late ESCALATED land after CloseUnresolved.
+    const escalatedBy = performance.now() + 20_000;
+    while ((await stack.ledger.getIncident(incidentId))?.status !== 'ESCALATED') {
+      if (performance.now() > escalatedBy) throw new Error('the escalation was never posted');
+      await new Promise((r) => setTimeout(r, 5));
+    }
     await stack.clock.fastForward(escalationTimeoutSeconds * 1000);
     const deadline = performance.now() + 20_000;
     while ((await stack.ledger.getIncident(incidentId))?.status !== 'ESCALATED_UNRESOLVED') {

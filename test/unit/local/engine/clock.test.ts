@@ -66,6 +66,48 @@ describe('VirtualClock (manual mode)', () => {
     expect(clock.nowMs()).toBe(T0 + 8 * 3600_000);
   });
 
+  it('fastForward waits for busy work (I/O) a fired timer started before the next timer is armed, in the same window', async () => {
+    const clock = new VirtualClock({ start: T0 });
+    let running = 0;
+    clock.setBusyCheck(() => running > 0);
+    const fired: number[] = [];
+    const wait = (ms: number) => new Promise<void>((resolve) => clock.after(ms, resolve));
+    const io = async (ms: number) => {
+      running += 1;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      running -= 1;
+    };
+    const chain = (async () => {
+      await wait(4 * 3600_000);
+      fired.push(clock.nowMs());
+      await io(30); // e.g. a Page task's HTTP request between the approval timeout and Escalate
+      await wait(4 * 3600_000);
+      fired.push(clock.nowMs());
+    })();
+
+    await clock.fastForward(8 * 3600_000);
+    await chain;
+
+    expect(fired).toEqual([T0 + 4 * 3600_000, T0 + 8 * 3600_000]);
+  });
+
+  it('without a busy check, work slower than a few event-loop turns arms its timer after the window', async () => {
+    const clock = new VirtualClock({ start: T0 });
+    const fired: number[] = [];
+    const chain = (async () => {
+      await new Promise<void>((resolve) => clock.after(1000, resolve));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await new Promise<void>((resolve) => clock.after(1000, resolve));
+      fired.push(clock.nowMs());
+    })();
+    await clock.fastForward(5000);
+    expect(fired).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await clock.fastForward(1000);
+    await chain;
+    expect(fired).toEqual([T0 + 6000]);
+  });
+
   it('advance (sync) leaves continuations for after the call', async () => {
     const clock = new VirtualClock({ start: T0 });
     const fired: number[] = [];
