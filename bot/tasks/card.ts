@@ -42,18 +42,37 @@ export async function ensureCard(
   return { incident: { ...updated, slack } as PostedIncident, posted: true };
 }
 
-/** Re-renders the card with the incident's current status (the review notice is not re-rendered). */
+/** How many times refreshCard re-reads and re-renders when the incident keeps changing under it. */
+const CARD_CONVERGE_ATTEMPTS = 3;
+
+/**
+ * Re-renders the card from the ledger (the review notice is not re-rendered). The caller's copy gives only the id
+ * and the card's place: tasks run concurrently (a click can resolve the incident while RequestApproval is still
+ * finishing), and chat.update has no compare-and-set, so the last update to land wins. Rendering the ledger's
+ * current record, then reading it again after Slack answered and updating once more if it changed meanwhile, makes
+ * the last update to finish show the latest status, whichever task sends it.
+ */
 export async function refreshCard(deps: BotTaskDeps, incident: PostedIncident): Promise<void> {
   if (incident.route === 'review') return;
-  const m = topMessage(deps, incident);
-  await slackCall(deps, incident.incidentId, 'update the incident card', () =>
-    deps.slack.chat.update({
-      channel: incident.slack.channel,
-      ts: incident.slack.ts,
-      text: m.text,
-      blocks: m.blocks,
-    }),
-  );
+  let shown: string | undefined;
+  for (let attempt = 0; attempt < CARD_CONVERGE_ATTEMPTS; attempt += 1) {
+    const latest = {
+      ...((await deps.ledger.getIncident(incident.incidentId)) ?? incident),
+      slack: incident.slack,
+    };
+    const version = `${latest.status}|${latest.updatedAt}`;
+    if (version === shown) return;
+    const m = topMessage(deps, latest);
+    await slackCall(deps, incident.incidentId, 'update the incident card', () =>
+      deps.slack.chat.update({
+        channel: incident.slack.channel,
+        ts: incident.slack.ts,
+        text: m.text,
+        blocks: m.blocks,
+      }),
+    );
+    shown = version;
+  }
 }
 
 /** A reply in the incident's thread: thread_ts is always the card's ts. */
