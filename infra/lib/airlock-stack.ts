@@ -130,7 +130,10 @@ export class AirlockStack extends Stack {
       },
     ]);
 
-    const tickets = new TicketIntegration(this, 'Tickets', { settings: config.tickets });
+    const tickets = new TicketIntegration(this, 'Tickets', {
+      settings: config.tickets,
+      slackWorkspaceUrl: c.slackWorkspaceUrl,
+    });
 
     // --- Shared names (ARNs built from fixed names: no reference, no dependency cycle)
     const stateMachineArn = this.formatArn({

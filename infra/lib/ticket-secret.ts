@@ -14,9 +14,20 @@ export class TicketIntegration extends Construct {
   readonly secret?: secretsmanager.Secret;
   readonly environment: Record<string, string>;
 
-  constructor(scope: Construct, id: string, props: { settings: TicketSettings }) {
+  /**
+   * `slackWorkspaceUrl` is the stack's one workspace setting (pages link the thread with it too); a Jira sink without
+   * its own `slackWorkspaceUrl` links the thread with it.
+   */
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { settings: TicketSettings; slackWorkspaceUrl?: string | undefined },
+  ) {
     super(scope, id);
-    const { settings } = props;
+    const settings: TicketSettings =
+      props.settings.sink === 'jira' && !props.settings.jira.slackWorkspaceUrl && props.slackWorkspaceUrl
+        ? { ...props.settings, jira: { ...props.settings.jira, slackWorkspaceUrl: props.slackWorkspaceUrl } }
+        : props.settings;
     if (settings.sink === 'jira') {
       this.secret = new secretsmanager.Secret(this, 'Secret', {
         description: 'Airlock Jira Cloud tickets: {"email": "...", "apiToken": "..."} (put after deploy)',

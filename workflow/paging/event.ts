@@ -1,5 +1,6 @@
 import type { SeverityLabel } from '../intake/types';
 import type { IncidentRecord } from '../ledger/types';
+import { slackThreadUrl } from '../slack-thread';
 import {
   DEDUP_KEY_MAX,
   type EnqueueRequest,
@@ -72,11 +73,8 @@ function resourceName(incident: IncidentRecord): string {
   );
 }
 
-export function threadLink(incident: IncidentRecord, workspaceUrl: string | undefined): string | undefined {
-  if (!incident.slack || !workspaceUrl) return undefined;
-  const { channel, ts } = incident.slack;
-  return `${workspaceUrl.replace(/\/+$/, '')}/archives/${channel}/p${ts.replace('.', '')}`;
-}
+/** The incident's Slack thread permalink for the page's links (shared with the ticket's). */
+export const threadLink = slackThreadUrl;
 
 /** The Events v2 event for one moment of an incident. `dedup_key` is the incident id: one PagerDuty alert per incident. */
 export function buildPageEvent(

@@ -1,5 +1,6 @@
 import type { ResourceRef } from '../intake/types';
 import type { IncidentRecord } from '../ledger/types';
+import { slackThreadUrl } from '../slack-thread';
 
 /**
  * Jira refuses a summary with "Summary must be less than 255 characters."; integrations report 255 refused too, so
@@ -46,11 +47,8 @@ export function incidentLabel(incidentId: string): string {
   return `airlock-${incidentId.replace(/\s+/g, '-')}`;
 }
 
-/** A Slack message permalink (`<workspace>/archives/<channel>/p<ts without the dot>`), when the workspace is known. */
-export function threadUrl(incident: IncidentRecord, slackWorkspaceUrl?: string): string | undefined {
-  if (!incident.slack || !slackWorkspaceUrl) return undefined;
-  return `${slackWorkspaceUrl.replace(/\/+$/, '')}/archives/${encodeURIComponent(incident.slack.channel)}/p${incident.slack.ts.replace('.', '')}`;
-}
+/** The incident's Slack thread permalink for the ticket (shared with the page's). */
+export const threadUrl = slackThreadUrl;
 
 /** A piece of text, optionally a link: sinks render these safely for their target (ADF text nodes, plain text). */
 export interface Span {

@@ -88,6 +88,26 @@ describe('tickets in the IR stack', () => {
     expect(t.Outputs?.TicketSecretArn?.Value).toEqual({ Ref: secretId });
     expect(nagFindings(stack).errors).toEqual([]);
   });
+
+  it("links the thread with the stack's slackWorkspaceUrl (the one pages use) unless the Jira settings name their own", () => {
+    const shared = synthIrStack({
+      ...CONTEXT,
+      tickets: JSON.stringify(JIRA),
+      slackWorkspaceUrl: 'https://acme.slack.com',
+    });
+    const own = synthIrStack({
+      ...CONTEXT,
+      tickets: JSON.stringify({
+        ...JIRA,
+        jira: { ...JIRA.jira, slackWorkspaceUrl: 'https://other.slack.com' },
+      }),
+      slackWorkspaceUrl: 'https://acme.slack.com',
+    });
+    const ticketsOf = (s: ReturnType<typeof synthIrStack>) =>
+      JSON.parse(String(envOf(s.stack, s.template.toJSON() as TemplateJson, 'OpenTicket').TICKETS));
+    expect(ticketsOf(shared).jira.slackWorkspaceUrl).toBe('https://acme.slack.com');
+    expect(ticketsOf(own).jira.slackWorkspaceUrl).toBe('https://other.slack.com');
+  });
 });
 
 describe('ticket configuration, validated at deploy time', () => {
