@@ -1,3 +1,4 @@
+import { resourceName } from '../../workflow/intake/resource-name';
 import type { ResourceRef } from '../../workflow/intake/types';
 import type { IncidentRecord, IncidentStatus } from '../../workflow/ledger/types';
 import { escapeMrkdwn } from './blocks';
@@ -59,16 +60,7 @@ export function channelMention(channelId: string): string {
 
 /** The one-word name of the resource a finding is about. */
 export function resourceId(resource: ResourceRef): string {
-  switch (resource.kind) {
-    case 'ec2-instance':
-      return resource.instanceId ?? 'unknown instance';
-    case 'iam-access-key':
-      return resource.accessKeyId ?? resource.principalName ?? 'unknown access key';
-    case 's3-bucket':
-      return resource.bucketNames?.join(', ') || 'unknown bucket';
-    default:
-      return resource.rawType;
-  }
+  return resourceName(resource);
 }
 
 const KIND_LABEL: Record<ResourceRef['kind'], string> = {

@@ -1,3 +1,4 @@
+import { resourceName } from '../intake/resource-name';
 import type { SeverityLabel } from '../intake/types';
 import type { IncidentRecord } from '../ledger/types';
 import { slackThreadUrl } from '../slack-thread';
@@ -61,18 +62,6 @@ export interface PageContext {
   now: Date;
 }
 
-/** The resource as one line: the instance, the access key, the bucket(s). */
-function resourceName(incident: IncidentRecord): string {
-  const r = incident.request.resource;
-  return (
-    r.instanceId ??
-    r.accessKeyId ??
-    (r.bucketNames?.length ? r.bucketNames.join(',') : undefined) ??
-    r.principalName ??
-    r.rawType
-  );
-}
-
 /** The incident's Slack thread permalink for the page's links (shared with the ticket's). */
 export const threadLink = slackThreadUrl;
 
@@ -87,7 +76,7 @@ export function buildPageEvent(
   const action: EventAction = event === 'resolved' ? 'resolve' : 'trigger';
   if (action === 'resolve') return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey };
   const request = incident.request;
-  const resource = resourceName(incident);
+  const resource = resourceName(incident.request.resource);
   const thread = threadLink(incident, context.slackWorkspaceUrl);
   const evidence = context.evidenceBucket
     ? `s3://${context.evidenceBucket}/incidents/${incident.incidentId}/`

@@ -1,4 +1,4 @@
-import type { ResourceRef } from '../intake/types';
+import { resourceName } from '../intake/resource-name';
 import type { IncidentRecord } from '../ledger/types';
 import { slackThreadUrl } from '../slack-thread';
 
@@ -18,19 +18,6 @@ export function oneLine(text: string): string {
 export function clip(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
-export function resourceName(resource: ResourceRef): string {
-  switch (resource.kind) {
-    case 'ec2-instance':
-      return resource.instanceId ?? 'unknown instance';
-    case 'iam-access-key':
-      return resource.accessKeyId ?? resource.principalName ?? 'unknown access key';
-    case 's3-bucket':
-      return resource.bucketNames?.join(', ') || 'unknown bucket';
-    default:
-      return resource.rawType;
-  }
 }
 
 /** The issue summary: severity, finding type and resource, one line, at most SUMMARY_MAX characters. */
