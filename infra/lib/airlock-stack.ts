@@ -397,6 +397,9 @@ export class AirlockStack extends Stack {
     const plannerRole = memberRoleName(c.responderRoleName, 'planner');
     this.ledger.grantLedger(this.intake.role);
     this.grantStart(this.intake.role, stateMachineArn, executionArns);
+    // An incident routed to ignore closes at intake (IGNORED, no execution): intake writes its report.
+    this.evidence.grantReportWrite(this.intake.role);
+    acknowledge(this.intake.role, [REPORT_KEYS_ACK]);
 
     // --- The Slack bot endpoint: Bolt, /ir commands, approvals (SendTask*), `--plan` (read-only, any account)
     this.bot = newFunction(entries, 'SlackBot', BOT_ENTRY, SLACK_BOT, {

@@ -15,6 +15,7 @@ import {
 } from '../../workflow/config';
 import { renderDefinition } from '../../workflow/definition';
 import { planEc2Containment } from '../../workflow/domain/ec2/plan';
+import { writeIncidentReport } from '../../workflow/domain/incident/report/write';
 import { acceptEventAll, type IntakeDeps } from '../../workflow/intake/service';
 import { DynamoLedger } from '../../workflow/ledger/dynamo-ledger';
 import { DynamoPostSlots } from '../../workflow/ledger/post-slots';
@@ -195,6 +196,7 @@ export async function startOfflineStack(options: OfflineStackOptions = {}): Prom
     log: log.child({ component: 'intake' }),
     scope,
     defaultRegion: HOME_REGION,
+    writeReport: (incidentId) => writeIncidentReport({ ledger, clock, ...reports }, incidentId),
   };
   const botDeps: BotDeps = {
     ledger,

@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { RoutingPolicySchema, WorkflowSettingsSchema } from '../config';
+import { writeIncidentReport } from '../domain/incident/report/write';
 import { DynamoLedger } from '../ledger/dynamo-ledger';
 import { createLogger } from '../log';
 import { systemClock } from '../ports';
@@ -51,21 +53,37 @@ let deps: IntakeDeps | undefined;
  */
 export function productionIntakeDeps(env: Env = process.env): IntakeDeps {
   if (deps) return deps;
-  deps = {
-    ledger: new DynamoLedger({
-      doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-      tableName: required(env, 'TABLE_NAME'),
+  const ledger = new DynamoLedger({
+    doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
     }),
+    tableName: required(env, 'TABLE_NAME'),
+  });
+  const settings = jsonEnv(env, ['WORKFLOW_SETTINGS', 'AIRLOCK_WORKFLOW_SETTINGS'], WorkflowSettingsSchema);
+  const s3 = new S3Client({});
+  deps = {
+    ledger,
     executions: new SfnExecutions({
       client: new SFNClient({}),
       stateMachineArn: required(env, 'STATE_MACHINE_ARN'),
     }),
     policy: jsonEnv(env, ['ROUTING_POLICY', 'AIRLOCK_ROUTING_POLICY'], RoutingPolicySchema),
-    settings: jsonEnv(env, ['WORKFLOW_SETTINGS', 'AIRLOCK_WORKFLOW_SETTINGS'], WorkflowSettingsSchema),
+    settings,
     clock: systemClock,
     log: createLogger('airlock-intake'),
+    // An IGNORED incident closes at intake: its report goes where WriteReport puts every other one.
+    writeReport: (incidentId) =>
+      writeIncidentReport(
+        {
+          ledger,
+          s3,
+          clock: systemClock,
+          evidenceBucket: settings.evidenceBucket,
+          retentionDays: settings.reportRetentionDays,
+          lockMode: settings.reportLockMode,
+        },
+        incidentId,
+      ),
   };
   return deps;
 }

@@ -1,5 +1,6 @@
 import { awsErrorCode } from '../aws/call';
 import type { RoutingPolicy, Scope, WorkflowSettings } from '../config';
+import { REPORT_FAILED_AUDIT_ACTION } from '../domain/incident/report/timeline';
 import type { Ledger } from '../ledger/ledger';
 import { type IncidentRecord, type IntakeResult, TERMINAL_STATUSES } from '../ledger/types';
 import type { Logger } from '../log';
@@ -23,6 +24,11 @@ export interface IntakeDeps {
   scope?: Scope;
   /** Region for manual requests that name none. */
   defaultRegion?: string;
+  /**
+   * Writes a closed incident's report (writeIncidentReport over the evidence bucket). An incident routed to ignore
+   * closes here, IGNORED, without an execution, so intake writes its report; unset = not written at intake.
+   */
+  writeReport?: (incidentId: string) => Promise<unknown>;
 }
 
 export type IntakeOutcome = 'rejected' | 'opened' | 'repeat' | 'attached' | 'ignored';
@@ -161,6 +167,7 @@ export async function acceptRequest(
       : await deps.ledger.setStatus(incident.incidentId, 'IGNORED');
     await audit(deps, incident.incidentId, 'intake-ignored', detail);
     log.info({ reason: decision.reason }, 'intake: recorded and ignored');
+    await writeClosedReport(deps, closed.incidentId, log);
     return { outcome: 'ignored', decision, incident: closed };
   }
   await audit(deps, incident.incidentId, 'intake-opened', detail);
@@ -234,6 +241,27 @@ async function followManualChain(
   throw new Error(
     `manual request for ${request.resource.instanceId}: more than ${MAX_MANUAL_CHAIN} closed incidents`,
   );
+}
+
+/**
+ * The report of an incident intake closed itself (IGNORED). A failed write never loses the finding, which is
+ * already recorded: it is audited (`report-failed`, as WriteReport audits its own) and logged at error level, and
+ * `/ir report` writes it later.
+ */
+async function writeClosedReport(deps: IntakeDeps, incidentId: string, log: Logger): Promise<void> {
+  if (!deps.writeReport) return;
+  try {
+    await deps.writeReport(incidentId);
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    const message = error instanceof Error ? error.message : String(error);
+    log.error({ err: error }, "intake: the ignored incident's report was not written");
+    await audit(deps, incidentId, REPORT_FAILED_AUDIT_ACTION, {
+      error: name,
+      cause: message.slice(0, 300),
+      summary: `Incident report not written: ${name}`,
+    });
+  }
 }
 
 async function audit(

@@ -55,6 +55,18 @@ describe('the incident report: IAM', () => {
     expect(allows(fn.role).flatMap(actionsOf)).not.toContain('sts:AssumeRole');
   });
 
+  it('gives intake (which closes IGNORED incidents itself) the same report-key write as WriteReport, nothing more in S3', () => {
+    const s3 = s3Statements(stack.intake.role);
+    const objects = s3.find((s) => s.Sid === 'ReportObjects');
+    expect(actionsOf(objects as Statement).sort()).toEqual([
+      's3:GetObject',
+      's3:PutObject',
+      's3:PutObjectRetention',
+    ]);
+    expect(JSON.stringify(objects?.Resource)).toMatch(REPORT_KEYS);
+    expect(s3.map((s) => s.Sid).sort()).toEqual(['ReportList', 'ReportObjects']);
+  });
+
   it('gives the bot read (by version) and regenerate on the report keys, and the same retention as the workflow', () => {
     const s3 = s3Statements(stack.bot.role);
     const objects = s3.find((s) => s.Sid === 'ReportObjects');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import Ajv2020 from 'ajv/dist/2020';
 import { type DrillDecision, type DrillResult, runDrill } from '../../../../local/runtime/drill';
+import { startOfflineStack } from '../../../../local/runtime/stack';
 import type { OfflineStack, TaskInvocation } from '../../../../local/runtime/types';
 import { HOME_ACCOUNT_ID, HOME_REGION } from '../../../../local/sim';
 import { configureAwsRetry } from '../../../../workflow/aws/call';
@@ -199,6 +200,21 @@ describe('drill: every path produces the incident report', () => {
     await expectReportBefore(run, 'NotifyReport');
     const report = await storedReport(run);
     expect(report.evidence).toEqual([]);
+  });
+
+  it('ignored: intake closes the incident IGNORED without an execution, and writes its report itself', async () => {
+    const stack = await startOfflineStack();
+    open.push(stack);
+    const low = structuredClone(EC2) as { detail: { id: string; severity: number } };
+    low.detail.id = 'ffffffffffffffffffffffffffffff01';
+    low.detail.severity = 2;
+    const [accepted] = await stack.inject(low);
+    expect(accepted).toMatchObject({ outcome: 'ignored', incident: { status: 'IGNORED' } });
+    const incidentId = accepted?.incident?.incidentId ?? '';
+    expect(accepted?.executionArn).toBeUndefined();
+    const report = await storedReport({ stack, incidentId, status: 'IGNORED' } as Run);
+    expect(report.incident.status).toBe('IGNORED');
+    expect(report.timeline.map((e) => e.kind)).toContain('finding-received');
   });
 });
 

@@ -75,6 +75,34 @@ describe('acceptEvent: a new finding', () => {
     expect(deps.ledger.audit.map((e) => e.action)).toEqual(['intake-ignored']);
   });
 
+  it('writes the report of the incident it closed as IGNORED (no execution will), once it is closed', async () => {
+    const written: { incidentId: string; status: string | undefined }[] = [];
+    const deps = makeDeps({ allowSampleFindings: false });
+    deps.writeReport = async (incidentId) => {
+      written.push({ incidentId, status: deps.ledger.incidents.get(incidentId)?.status });
+    };
+    const result = await acceptEvent(fixture('gd-eventbridge-ec2-unauthorizedaccess-toripcaller.json'), deps);
+    expect(written).toEqual([{ incidentId: result.incident?.incidentId, status: 'IGNORED' }]);
+    expect(deps.ledger.audit.map((e) => e.action)).toEqual(['intake-ignored']);
+  });
+
+  it('fails to write an IGNORED report without losing the finding: audited as report-failed, still ignored', async () => {
+    const deps = makeDeps({ allowSampleFindings: false });
+    deps.writeReport = async () => {
+      throw Object.assign(new Error('We encountered an internal error. Please try again.'), {
+        name: 'InternalError',
+      });
+    };
+    const result = await acceptEvent(fixture('gd-eventbridge-ec2-unauthorizedaccess-toripcaller.json'), deps);
+    expect(result.outcome).toBe('ignored');
+    expect(result.incident?.status).toBe('IGNORED');
+    const failed = deps.ledger.audit.find((e) => e.action === 'report-failed');
+    expect(failed).toMatchObject({
+      actor: 'intake',
+      detail: { error: 'InternalError', cause: 'We encountered an internal error. Please try again.' },
+    });
+  });
+
   it('does not let an ignored finding hold the resource: a later high finding on the instance opens', async () => {
     const deps = makeDeps();
     const low = highSeverityEc2Event('11111111111111111111111111111111');
